@@ -1,0 +1,14 @@
+"""scikit-learn compatible sequence models for spatio-temporal image data."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import datasets
+from .estimators import LSTMRegressor
+from .transformers import FrameFlattener
+
+try:
+    __version__ = version("sklearn_st")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = ["FrameFlattener", "LSTMRegressor", "__version__", "datasets"]

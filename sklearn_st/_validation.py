@@ -1,0 +1,188 @@
+"""The array contract: the one place that checks sequence arrays.
+
+Sequences are channel-last, like Keras:
+
+- ``(n_samples, n_frames)``: a univariate sequence;
+- ``(n_samples, n_frames, n_features)``: a feature sequence;
+- ``(n_samples, n_frames, height, width)``: frames with one channel;
+- ``(n_samples, n_frames, height, width, n_channels)``: frames.
+
+Numeric arrays (any bool, int, uint or float dtype, ``np.memmap`` included) are
+returned as they are, without a copy: conversion to float happens later, one batch
+at a time. ``n_features_in_`` is the number of frames, as scikit-learn defines it
+for such arrays (``X.shape[1]``); ``sample_shape_`` holds the whole per-sample shape.
+"""
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data
+
+__all__ = ["channel_stats", "check_sequences", "validate_sequences"]
+
+SEQUENCE_NDIMS = (2, 3, 4, 5)
+_LAYOUTS = {
+    2: "(n_samples, n_frames)",
+    3: "(n_samples, n_frames, n_features)",
+    4: "(n_samples, n_frames, height, width)",
+    5: "(n_samples, n_frames, height, width, n_channels)",
+}
+_REAL_KINDS = "biuf"
+
+
+def _name(estimator):
+    return "this estimator" if estimator is None else type(estimator).__name__
+
+
+def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
+    """Check that ``X`` is a real, finite, non-empty batch of sequences.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_frames, ...)
+        2-D to 5-D input, see the module docstring for the meaning of each.
+    estimator : estimator instance, default=None
+        Named in error messages.
+    ndims : tuple of int, default=(2, 3, 4, 5)
+        The numbers of dimensions the caller accepts.
+    hint : str, default=""
+        Appended to the error raised for a number of dimensions outside ``ndims``.
+
+    Returns
+    -------
+    X : ndarray
+        ``X`` itself when it already is a numeric ndarray (no copy).
+    """
+    name = _name(estimator)
+    if sparse.issparse(X):
+        raise TypeError(
+            f"Sparse data was passed to {name}, but dense sequence arrays are "
+            "required. Use '.toarray()' to convert to a dense numpy array."
+        )
+    X = check_array(
+        X,
+        accept_sparse=False,
+        dtype="numeric",
+        allow_nd=True,
+        ensure_all_finite=True,
+        ensure_min_samples=1,
+        ensure_min_features=1,
+        estimator=estimator,
+        input_name="X",
+    )
+    if X.dtype.kind not in _REAL_KINDS:
+        raise TypeError(
+            f"{name} got X with dtype {X.dtype}; expected a real numeric dtype "
+            "(bool, int, uint or float)."
+        )
+    if X.ndim not in ndims:
+        layouts = " or ".join(_LAYOUTS[d] for d in ndims)
+        message = (
+            f"{name} expects X of shape {layouts}, got a {X.ndim}-D array of shape "
+            f"{X.shape}."
+        )
+        raise ValueError(f"{message} {hint}".rstrip())
+    if 0 in X.shape[1:]:
+        raise ValueError(
+            f"Found array with an empty per-sample dimension (shape={X.shape}) "
+            f"while {name} requires at least one frame and non-empty frames."
+        )
+    return X
+
+
+def _check_sample_shape(estimator, X):
+    expected, got = tuple(estimator.sample_shape_), X.shape[1:]
+    if got == expected:
+        return
+    name = _name(estimator)
+    frames = ""
+    if got[0] != expected[0]:
+        # scikit-learn's wording, so that its n_features_in_ checks recognise it
+        frames = (
+            f"X has {got[0]} features, but {name} is expecting {expected[0]} "
+            "features as input (features are frames here). "
+        )
+    raise ValueError(
+        f"{frames}X has per-sample shape {got}, but {name} was fitted on "
+        f"per-sample shape {expected}."
+    )
+
+
+def _check_targets(estimator, y, X):
+    if y is None:
+        raise ValueError(
+            f"{_name(estimator)} requires y to be passed, but the target y is None."
+        )
+    y = check_array(
+        y,
+        ensure_2d=False,
+        dtype="numeric",
+        ensure_all_finite=True,
+        estimator=estimator,
+        input_name="y",
+    )
+    check_consistent_length(X, y)
+    return y
+
+
+def validate_sequences(
+    estimator, X, y="no_validation", *, reset, ndims=SEQUENCE_NDIMS, hint=""
+):
+    """Validate ``X`` (and ``y``) for ``estimator`` and record or check its shape.
+
+    With ``reset=True`` (in ``fit``) sets ``n_features_in_`` (the number of frames),
+    ``sample_shape_`` and, for data frames, ``feature_names_in_``. With
+    ``reset=False`` rejects any other per-sample shape, naming both shapes.
+
+    Returns ``X``, or ``(X, y)`` when ``y`` is given.
+    """
+    X_array = check_sequences(X, estimator=estimator, ndims=ndims, hint=hint)
+    if not reset:
+        _check_sample_shape(estimator, X_array)
+    # feature names and n_features_in_ from scikit-learn itself; the array is
+    # already checked above
+    validate_data(estimator, X, skip_check_array=True, reset=reset)
+    if reset:
+        estimator.sample_shape_ = X_array.shape[1:]
+    if isinstance(y, str) and y == "no_validation":
+        return X_array
+    return X_array, _check_targets(estimator, y, X_array)
+
+
+def channel_stats(X, *, chunk_bytes=1 << 23):
+    """Mean and standard deviation per channel, computed in chunks of samples.
+
+    The channel is the last axis of 3-D and 5-D input; 2-D and 4-D input has one
+    channel. Each chunk is converted to float64 on its own, so no float copy of the
+    whole of ``X`` is ever made. A channel with zero variance gets a scale of 1.
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_channels,) or float64 scalars
+    """
+    per_channel = X.ndim in (3, 5)
+    n_channels = X.shape[-1] if per_channel else 1
+    sample_size = int(np.prod(X.shape[1:]))
+    step = max(1, chunk_bytes // (8 * sample_size))
+    count, mean, m2 = 0, np.zeros(n_channels), np.zeros(n_channels)
+    for start in range(0, X.shape[0], step):
+        chunk = np.asarray(X[start : start + step], dtype=np.float64)
+        chunk = chunk.reshape(-1, n_channels)
+        n = chunk.shape[0]
+        chunk_mean = chunk.mean(axis=0)
+        if not np.shares_memory(chunk, X):  # the float copy is ours to overwrite
+            chunk -= chunk_mean
+        else:
+            chunk = chunk - chunk_mean
+        chunk_m2 = np.square(chunk, out=chunk).sum(axis=0)
+        delta = chunk_mean - mean
+        total = count + n
+        # Chan et al.'s pairwise update of the mean and the sum of squares
+        mean = mean + delta * (n / total)
+        m2 = m2 + chunk_m2 + delta**2 * (count * n / total)
+        count = total
+        del chunk  # before the next chunk is read: one float chunk at a time
+    scale = np.sqrt(m2 / count)
+    scale[scale < 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1)] = 1.0
+    if not per_channel:
+        return mean[0], scale[0]
+    return mean, scale

@@ -1,0 +1,285 @@
+"""The skorch facade shared by every model: plain scikit-learn estimators that build a
+skorch net in ``fit`` (``net_``) from flat hyperparameters."""
+
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import skorch
+import torch
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import SEQUENCE_NDIMS, channel_stats, validate_sequences
+from ..nn import btchw_shape
+from ._dataset import SequenceDataset, collate_batch, pad_batch
+
+__all__ = ["BaseSequenceNet", "BaseSequenceRegressor", "fill_facade_doc"]
+
+FACADE_PARAMS_DOC = """\
+    max_epochs : int, default=100
+        Number of passes over the training data (an upper bound with
+        ``early_stopping=True``).
+
+    batch_size : int, default=32
+        Samples per mini-batch, in training and in prediction. Only one batch is
+        converted to float32 at a time.
+
+    lr : float, default=1e-2
+        Learning rate of the optimizer.
+
+    optimizer : {'adam', 'adamw', 'sgd'}, default='adam'
+        Optimizer; 'sgd' uses Nesterov momentum 0.9, as scikit-learn's MLP.
+
+    weight_decay : float, default=0.0
+        L2 penalty (decoupled for 'adamw').
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data and stop when the
+        validation loss has not improved for ``n_iter_no_change`` epochs; the
+        weights of the best epoch are kept.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping=True``.
+
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+
+    device : {'cpu', 'cuda', 'auto'} or torch.device, default='cpu'
+        Where the net is trained and run; 'auto' takes 'cuda' when available.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds everything random in ``fit``: weight initialisation, dropout,
+        shuffling and the validation split. An int gives identical refits on CPU.
+
+    verbose : int, default=0
+        With ``verbose > 0`` skorch prints a progress bar and a table per epoch.
+
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks; each fit uses clones of them."""
+
+
+def fill_facade_doc(cls):
+    """Put the shared facade parameter docs where ``cls`` has ``%(facade_params)s``."""
+    cls.__doc__ = cls.__doc__.replace("    %(facade_params)s", FACADE_PARAMS_DOC)
+    return cls
+
+
+_OPTIMIZERS = {
+    "adam": (torch.optim.Adam, {}),
+    "adamw": (torch.optim.AdamW, {}),
+    "sgd": (torch.optim.SGD, {"momentum": 0.9, "nesterov": True}),
+}
+
+
+def _resolve_device(device):
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested, but CUDA is not available on this "
+            "machine; use device='cpu' or device='auto'."
+        )
+    return str(device)
+
+
+@contextmanager
+def _seeded_torch(seed, device):
+    """Seed torch's generators for the block and restore the caller's afterwards."""
+    device = torch.device(device)
+    cuda = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)
+        yield
+
+
+class BaseSequenceNet(BaseEstimator):
+    """Everything a sequence model shares; subclasses give parameters and a module.
+
+    A subclass defines ``__init__`` (its own parameters, then the facade's) and
+    ``_build_module(input_shape, n_outputs)``, which returns a torch module mapping
+    ``(batch, time, channels, height, width)`` float32 input to ``(batch,
+    n_outputs)``; ``input_shape`` is ``(time, channels, height, width)``.
+    ``_input_ndims`` lists the input dimensionalities it accepts, and
+    ``_input_hint`` what to tell a user who passes another.
+    """
+
+    _parameter_constraints: dict = {
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(_OPTIMIZERS))],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "device": [StrOptions({"cpu", "cuda", "auto"}), torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+    _input_ndims = SEQUENCE_NDIMS
+    _input_hint = ""
+
+    def __init__(
+        self,
+        *,
+        max_epochs=100,
+        batch_size=32,
+        lr=1e-2,
+        optimizer="adam",
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def _build_module(self, input_shape, n_outputs):
+        raise NotImplementedError
+
+    def _validate(self, X, y="no_validation", *, reset):
+        return validate_sequences(
+            self, X, y, reset=reset, ndims=self._input_ndims, hint=self._input_hint
+        )
+
+    def _callbacks(self):
+        callbacks = [clone(cb, safe=False) for cb in self.callbacks or []]
+        if self.early_stopping:
+            callbacks.append(
+                skorch.callbacks.EarlyStopping(
+                    patience=self.n_iter_no_change, load_best=True
+                )
+            )
+        if self.verbose:
+            callbacks.append(skorch.callbacks.ProgressBar())
+        return callbacks
+
+    def _fit_net(self, X, y, *, net_class, criterion):
+        """Build ``net_`` and train it on validated ``X`` and encoded targets ``y``."""
+        device = _resolve_device(self.device)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        mean, scale = channel_stats(X)
+        optimizer, optimizer_kwargs = _OPTIMIZERS[self.optimizer]
+        train_split = None
+        if self.early_stopping:
+            train_split = skorch.dataset.ValidSplit(
+                self.validation_fraction, random_state=seed
+            )
+        with _seeded_torch(seed, device):
+            module = self._build_module(btchw_shape(X.shape[1:]), y.shape[1])
+            self.net_ = net_class(
+                module,
+                criterion=criterion,
+                optimizer=optimizer,
+                lr=self.lr,
+                max_epochs=self.max_epochs,
+                batch_size=self.batch_size,
+                train_split=train_split,
+                callbacks=self._callbacks(),
+                dataset=SequenceDataset,
+                dataset__mean=mean,
+                dataset__scale=scale,
+                iterator_train__shuffle=True,
+                iterator_train__collate_fn=collate_batch,
+                iterator_valid__collate_fn=collate_batch,
+                device=device,
+                verbose=int(self.verbose),
+                **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
+                optimizer__weight_decay=self.weight_decay,
+            )
+            self.net_.fit(X, y)
+        return self
+
+    def _forward(self, X):
+        """The net's float32 output for ``X``, computed batch by batch.
+
+        Every batch is zero-padded to ``batch_size``, so that the kernels always
+        see the same shape: a sample's output is then bit for bit the same whatever
+        else it is predicted with (float32 kernels round differently for another
+        batch size).
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        outputs = []
+        batches = self.net_.get_iterator(self.net_.get_dataset(X), training=False)
+        for xb, _ in batches:
+            out = self.net_.evaluation_step((pad_batch(xb, self.batch_size), None))
+            outputs.append(out[: len(xb)].cpu().numpy())
+        return np.concatenate(outputs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class BaseSequenceRegressor(RegressorMixin, BaseSequenceNet):
+    """A regressor on the facade: standardized targets, mean squared error."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Training sequences, see the array contract in the user guide.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X, y = self._validate(X, y, reset=True)
+        y = np.asarray(y, dtype=np.float64)
+        self._y_1d = y.ndim == 1
+        y = y.reshape(len(y), -1)
+        self.n_outputs_ = y.shape[1]
+        self._y_mean = y.mean(axis=0)
+        self._y_scale = y.std(axis=0)
+        self._y_scale[self._y_scale == 0] = 1.0
+        y = ((y - self._y_mean) / self._y_scale).astype(np.float32)
+        return self._fit_net(
+            X, y, net_class=skorch.NeuralNetRegressor, criterion=torch.nn.MSELoss
+        )
+
+    def predict(self, X):
+        """Predict targets for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Sequences with the per-sample shape seen in ``fit``.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, float64.
+        """
+        y = self._forward(X).astype(np.float64) * self._y_scale + self._y_mean
+        return y.ravel() if self._y_1d else y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

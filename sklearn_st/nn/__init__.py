@@ -1,0 +1,9 @@
+"""Pure PyTorch modules. Every module takes ``(batch, time, channels, height, width)``.
+
+Nothing here imports scikit-learn.
+"""
+
+from ._layout import btchw_shape, to_btchw
+from ._lstm import LSTMNet
+
+__all__ = ["LSTMNet", "btchw_shape", "to_btchw"]

@@ -1,0 +1,152 @@
+"""The array contract in sklearn_st._validation."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.base import BaseEstimator
+
+from sklearn_st._validation import channel_stats, check_sequences, validate_sequences
+
+SHAPES = [(6, 4), (6, 4, 3), (6, 4, 5, 7), (6, 4, 5, 7, 2)]
+DTYPES = [np.uint8, np.int32, np.int64, np.float32, np.float64, np.bool_]
+
+
+class _Recorder(BaseEstimator):
+    pass
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_check_sequences_returns_numeric_input_without_copy(shape, dtype):
+    X = np.ones(shape, dtype=dtype)
+    out = check_sequences(X)
+    assert out.dtype == dtype
+    assert np.shares_memory(out, X)
+
+
+def test_check_sequences_memmap_is_not_copied(tmp_path):
+    X = np.memmap(tmp_path / "x.dat", dtype=np.uint8, mode="w+", shape=(5, 3, 8, 8, 1))
+    X[:] = 7
+    out = check_sequences(X)
+    assert out.dtype == np.uint8
+    assert np.shares_memory(out, X)
+
+
+def test_check_sequences_converts_numeric_objects():
+    # scikit-learn's convention (check_dtype_object): numbers stored as objects
+    X = np.arange(12, dtype=float).reshape(4, 3).astype(object)
+    out = check_sequences(X)
+    assert out.dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        (np.array([[1.0, np.nan], [0.0, 1.0]]), ValueError, "Input X contains NaN"),
+        (np.full((2, 3, 4), np.inf), ValueError, "Input X contains infinity"),
+        (np.ones((3, 2)) + 1j, ValueError, "Complex data not supported"),
+        (np.array([["a", "b"], ["c", "d"]]), ValueError, "bytes/strings"),
+        (
+            np.array([[{"a": 1}, 2.0], [1.0, 2.0]], dtype=object),
+            TypeError,
+            "argument must be a string or a( real)? number",
+        ),
+        (sparse.csr_matrix(np.eye(3)), TypeError, "Sparse data was passed"),
+        (np.ones((0, 3)), ValueError, "0 sample"),
+        (np.ones((3, 0)), ValueError, "0 feature"),
+        (np.ones((3, 2, 0, 4)), ValueError, "empty per-sample dimension"),
+        (np.ones(3), ValueError, "Reshape your data"),
+        (np.ones((2, 2, 2, 2, 2, 2)), ValueError, "got a 6-D array"),
+        (
+            np.ones((2, 3), dtype="datetime64[s]"),
+            TypeError,
+            "expected a real numeric dtype",
+        ),
+    ],
+)
+def test_check_sequences_rejects_bad_input(X, error, match):
+    with pytest.raises(error, match=match):
+        check_sequences(X)
+
+
+def test_check_sequences_ndims_hint():
+    with pytest.raises(ValueError, match=r"got a 5-D array .* use a flattener"):
+        check_sequences(np.ones((2, 3, 4, 4, 1)), ndims=(2, 3), hint="use a flattener")
+
+
+def test_validate_sequences_records_shape():
+    est = _Recorder()
+    X = np.zeros((5, 4, 8, 6, 3), dtype=np.uint8)
+    out = validate_sequences(est, X, reset=True)
+    assert out is X
+    assert est.n_features_in_ == 4
+    assert est.sample_shape_ == (4, 8, 6, 3)
+
+
+@pytest.mark.parametrize(
+    "bad_shape, match",
+    [
+        (
+            (5, 4, 8, 7, 3),
+            r"X has per-sample shape \(4, 8, 7, 3\), but _Recorder was fitted on "
+            r"per-sample shape \(4, 8, 6, 3\)",
+        ),
+        (
+            (5, 3, 8, 6, 3),
+            r"X has 3 features, but _Recorder is expecting 4 features as input.*"
+            r"\(3, 8, 6, 3\).*\(4, 8, 6, 3\)",
+        ),
+        ((5, 4, 48), r"per-sample shape \(4, 48\).*\(4, 8, 6, 3\)"),
+    ],
+)
+def test_validate_sequences_rejects_other_sample_shape(bad_shape, match):
+    est = _Recorder()
+    validate_sequences(est, np.zeros((5, 4, 8, 6, 3)), reset=True)
+    with pytest.raises(ValueError, match=match):
+        validate_sequences(est, np.zeros(bad_shape), reset=False)
+
+
+def test_validate_sequences_checks_targets():
+    est = _Recorder()
+    X = np.zeros((5, 4, 3))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        validate_sequences(est, X, None, reset=True)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        validate_sequences(est, X, np.zeros(4), reset=True)
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        validate_sequences(est, X, np.full(5, np.nan), reset=True)
+    with pytest.raises(ValueError, match=r"Found array with dim 3, while dim <= 2"):
+        validate_sequences(est, X, np.zeros((5, 2, 2)), reset=True)
+    _, y = validate_sequences(est, X, [1, 2, 3, 4, 5], reset=True)
+    assert y.shape == (5,)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_channel_stats_match_numpy(shape):
+    rng = np.random.RandomState(0)
+    X = rng.normal(loc=3.0, scale=2.0, size=shape)
+    # a tiny chunk forces many merges of partial statistics
+    mean, scale = channel_stats(X, chunk_bytes=1)
+    axes = tuple(range(X.ndim - 1)) if X.ndim in (3, 5) else None
+    np.testing.assert_allclose(mean, X.mean(axis=axes), rtol=1e-12)
+    np.testing.assert_allclose(scale, X.std(axis=axes), rtol=1e-12)
+
+
+def test_channel_stats_constant_channel_has_unit_scale():
+    X = np.zeros((4, 3, 2), dtype=np.uint8)
+    X[..., 1] = np.arange(4)[:, None]
+    _, scale = channel_stats(X)
+    assert scale[0] == 1.0
+    assert scale[1] > 0
+
+
+def test_channel_stats_never_copies_the_whole_array_to_float():
+    X = np.random.RandomState(0).randint(0, 255, size=(400, 10, 32, 32, 1))
+    X = X.astype(np.uint8)  # 4 MB; its float64 copy would be 32 MB
+    tracemalloc.start()
+    channel_stats(X, chunk_bytes=1 << 20)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < X.nbytes
