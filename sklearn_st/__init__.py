@@ -3,7 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets
-from .estimators import LSTMRegressor
+from .estimators import ConvLSTMRegressor, LSTMRegressor
 from .transformers import FrameFlattener
 
 try:
@@ -11,4 +11,10 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-__all__ = ["FrameFlattener", "LSTMRegressor", "__version__", "datasets"]
+__all__ = [
+    "ConvLSTMRegressor",
+    "FrameFlattener",
+    "LSTMRegressor",
+    "__version__",
+    "datasets",
+]

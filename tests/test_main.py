@@ -11,8 +11,10 @@ from sklearn_st.__main__ import main
 
 def test_main_prints_a_table_of_both_models(capsys):
     status = main(
-        ["--n-samples", "24", "--n-frames", "3", "--frame-size", "16", "--cv", "2"]
-        + ["--max-epochs", "2"]
+        [
+            *("--n-samples", "24", "--n-frames", "3", "--frame-size", "16"),
+            *("--cv", "2", "--max-epochs", "2"),
+        ]
     )
     assert status == 0
     out = capsys.readouterr().out

@@ -3,7 +3,14 @@
 import pytest
 import torch
 
-from sklearn_st.nn import LSTMNet, btchw_shape, to_btchw
+from sklearn_st.nn import (
+    ConvLSTM,
+    ConvLSTMCell,
+    ConvLSTMNet,
+    LSTMNet,
+    btchw_shape,
+    to_btchw,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +62,140 @@ def test_lstm_net_reads_the_whole_sequence():
     changed = x.clone()
     changed[0, 0] += 5.0  # the first step must reach the output
     assert not torch.allclose(net(x), net(changed))
+
+
+# --- ConvLSTM -----------------------------------------------------------------
+
+
+def _reference_sequence(cell, x, padding):
+    """The straightforward ConvLSTM loop: Keras' gate math, step by step."""
+    w_x, w_h = cell.input_conv.weight, cell.recurrent_conv.weight
+    bias, filters = cell.input_conv.bias, cell.filters
+    h = c = None
+    hidden = []
+    for t in range(x.shape[1]):
+        gates = torch.nn.functional.conv2d(x[:, t], w_x, bias, padding=padding)
+        if h is None:
+            h = c = gates.new_zeros(gates.shape[0], filters, *gates.shape[2:])
+        gates = gates + torch.nn.functional.conv2d(h, w_h, padding="same")
+        i, f, g, o = gates.chunk(4, dim=1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        hidden.append(h)
+    return torch.stack(hidden, dim=1)
+
+
+@pytest.mark.parametrize(
+    "in_channels, kernel_size, padding",
+    [(1, 3, "same"), (3, 3, "valid"), (2, 4, "same"), (8, 3, "same"), (9, 3, "valid")],
+)
+def test_convlstm_cell_matches_the_reference_loop(in_channels, kernel_size, padding):
+    # im2col input path below 8 channels, joint convolution from 8 up
+    torch.manual_seed(0)
+    cell = ConvLSTMCell(
+        in_channels=in_channels, filters=4, kernel_size=kernel_size, padding=padding
+    ).double()
+    x = torch.randn(3, 5, in_channels, 7, 6, dtype=torch.double, requires_grad=True)
+    expected = _reference_sequence(cell, x, padding)
+    got = cell.sequence(x)
+    torch.testing.assert_close(got, expected)
+    with torch.no_grad():
+        torch.testing.assert_close(cell.sequence(x), expected)
+
+    weights = torch.randn_like(expected)
+    params = [x, *cell.parameters()]
+    grads = torch.autograd.grad((expected * weights).sum(), params)
+    got_grads = torch.autograd.grad((got * weights).sum(), params)
+    for g, e in zip(got_grads, grads, strict=True):
+        torch.testing.assert_close(g, e)
+
+
+def test_convlstm_cell_single_step_api():
+    torch.manual_seed(0)
+    cell = ConvLSTMCell(in_channels=2, filters=3).double()
+    x = torch.randn(2, 4, 2, 5, 5, dtype=torch.double)
+    expected = _reference_sequence(cell, x, "same")
+    state = cell(x[:, 0])
+    for t in range(1, 4):
+        state = cell(x[:, t], state)
+    torch.testing.assert_close(state[0], expected[:, -1])
+
+
+def test_convlstm_cell_keras_initialisation():
+    cell = ConvLSTMCell(in_channels=2, filters=5)
+    bias = cell.input_conv.bias.detach()
+    assert torch.equal(bias[5:10], torch.ones(5))  # unit forget bias
+    assert torch.count_nonzero(bias[:5]) == 0 and torch.count_nonzero(bias[10:]) == 0
+    w = cell.recurrent_conv.weight.detach().reshape(20, -1)
+    torch.testing.assert_close(w @ w.T, torch.eye(20), atol=1e-5, rtol=0)
+
+
+def test_convlstm_rejects_unknown_padding():
+    with pytest.raises(ValueError, match="padding must be 'same' or 'valid'"):
+        ConvLSTMCell(in_channels=1, filters=2, padding="causal")
+
+
+@pytest.mark.parametrize(
+    "filters, padding, return_sequences, expected",
+    [
+        (4, "same", False, (2, 4, 9, 8)),
+        (4, "same", True, (2, 5, 4, 9, 8)),
+        ((4, 6), "same", False, (2, 6, 9, 8)),
+        ((4, 6), "valid", True, (2, 5, 6, 5, 4)),
+    ],
+)
+def test_convlstm_shapes(filters, padding, return_sequences, expected):
+    net = ConvLSTM(
+        in_channels=3,
+        filters=filters,
+        padding=padding,
+        return_sequences=return_sequences,
+    )
+    assert net(torch.randn(2, 5, 3, 9, 8)).shape == expected
+
+
+def test_convlstm_stacked_layers_feed_each_other():
+    torch.manual_seed(0)
+    net = ConvLSTM(in_channels=2, filters=(3, 4), return_sequences=True).double()
+    x = torch.randn(2, 4, 2, 6, 6, dtype=torch.double)
+    first = _reference_sequence(net.cells[0], x, "same")
+    expected = _reference_sequence(net.cells[1], first, "same")
+    torch.testing.assert_close(net(x), expected)
+
+
+def test_convlstm_dropout_only_in_training_and_seeded():
+    net = ConvLSTM(in_channels=1, filters=3, dropout=0.5, recurrent_dropout=0.5)
+    x = torch.randn(2, 4, 1, 6, 6)
+    net.eval()
+    torch.testing.assert_close(net(x), net(x))
+    net.train()
+    torch.manual_seed(1)
+    a = net(x)
+    torch.manual_seed(1)
+    b = net(x)
+    torch.testing.assert_close(a, b)
+    assert not torch.allclose(a, net.eval()(x))
+
+
+@pytest.mark.parametrize(
+    "pooling, features", [("avg", 4), ("max", 4), ("flatten", 4 * 36)]
+)
+def test_convlstm_net_head(pooling, features):
+    net = ConvLSTMNet(
+        in_channels=2, frame_size=(6, 6), n_outputs=3, pooling=pooling, filters=4
+    )
+    assert net.head.in_features == features
+    assert net(torch.randn(5, 4, 2, 6, 6)).shape == (5, 3)
+
+
+def test_convlstm_net_valid_padding_flatten_size():
+    net = ConvLSTMNet(
+        in_channels=1,
+        frame_size=(9, 8),
+        n_outputs=1,
+        pooling="flatten",
+        filters=(2, 3),
+        padding="valid",
+    )
+    assert net.head.in_features == 3 * 5 * 4
+    assert net(torch.randn(2, 3, 1, 9, 8)).shape == (2, 1)

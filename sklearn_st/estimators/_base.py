@@ -1,6 +1,7 @@
 """The skorch facade shared by every model: plain scikit-learn estimators that build a
 skorch net in ``fit`` (``net_``) from flat hyperparameters."""
 
+import inspect
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -19,18 +20,18 @@ from ._dataset import SequenceDataset, collate_batch, pad_batch
 __all__ = ["BaseSequenceNet", "BaseSequenceRegressor", "fill_facade_doc"]
 
 FACADE_PARAMS_DOC = """\
-    max_epochs : int, default=100
+    max_epochs : int, default={max_epochs}
         Number of passes over the training data (an upper bound with
         ``early_stopping=True``).
 
-    batch_size : int, default=32
+    batch_size : int, default={batch_size}
         Samples per mini-batch, in training and in prediction. Only one batch is
         converted to float32 at a time.
 
-    lr : float, default=1e-2
+    lr : float, default={lr}
         Learning rate of the optimizer.
 
-    optimizer : {'adam', 'adamw', 'sgd'}, default='adam'
+    optimizer : {{'adam', 'adamw', 'sgd'}}, default='adam'
         Optimizer; 'sgd' uses Nesterov momentum 0.9, as scikit-learn's MLP.
 
     weight_decay : float, default=0.0
@@ -47,7 +48,7 @@ FACADE_PARAMS_DOC = """\
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
 
-    device : {'cpu', 'cuda', 'auto'} or torch.device, default='cpu'
+    device : {{'cpu', 'cuda', 'auto'}} or torch.device, default='cpu'
         Where the net is trained and run; 'auto' takes 'cuda' when available.
 
     random_state : int, RandomState instance or None, default=None
@@ -62,8 +63,14 @@ FACADE_PARAMS_DOC = """\
 
 
 def fill_facade_doc(cls):
-    """Put the shared facade parameter docs where ``cls`` has ``%(facade_params)s``."""
-    cls.__doc__ = cls.__doc__.replace("    %(facade_params)s", FACADE_PARAMS_DOC)
+    """Put the shared facade parameter docs where ``cls`` has ``%(facade_params)s``,
+    with the defaults of ``cls.__init__``."""
+    defaults = {
+        name: param.default
+        for name, param in inspect.signature(cls.__init__).parameters.items()
+    }
+    doc = FACADE_PARAMS_DOC.format(**defaults)
+    cls.__doc__ = cls.__doc__.replace("    %(facade_params)s", doc)
     return cls
 
 

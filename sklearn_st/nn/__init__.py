@@ -3,7 +3,15 @@
 Nothing here imports scikit-learn.
 """
 
+from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
 from ._layout import btchw_shape, to_btchw
 from ._lstm import LSTMNet
 
-__all__ = ["LSTMNet", "btchw_shape", "to_btchw"]
+__all__ = [
+    "ConvLSTM",
+    "ConvLSTMCell",
+    "ConvLSTMNet",
+    "LSTMNet",
+    "btchw_shape",
+    "to_btchw",
+]

@@ -1,0 +1,423 @@
+"""Convolutional LSTM with the gate math and parameter meaning of Keras' ConvLSTM2D.
+
+Per step, with ``*`` a convolution and ``∘`` the elementwise product::
+
+    i = sigmoid(W_xi * x_t + W_hi * h_{t-1} + b_i)
+    f = sigmoid(W_xf * x_t + W_hf * h_{t-1} + b_f)
+    g = tanh(W_xc * x_t + W_hc * h_{t-1} + b_c)
+    o = sigmoid(W_xo * x_t + W_ho * h_{t-1} + b_o)
+    c_t = f ∘ c_{t-1} + i ∘ g
+    h_t = o ∘ tanh(c_t)
+
+Gates are stacked in Keras' order (i, f, c, o) along the output channels of both
+convolutions; the input convolution has the bias (forget part initialised to 1), the
+recurrent one has none and is always 'same'-padded, as in Keras.
+
+How it is computed (``benchmarks/bench_convlstm.py`` measures it against the
+straightforward loop that convolves ``cat([x_t, h_{t-1}])`` every step):
+
+- Convolutions run channels-last, oneDNN's native layout on CPU: a gate tensor is
+  then a ``(pixels, 4 * filters)`` matrix in memory.
+- With few input channels (fewer than 8; video frames have 1 to 3) the input part is
+  a matrix product of the step's im2col columns, added in place into the recurrent
+  convolution's output (``baddbmm_``): oneDNN's kernels are slow for such channel
+  counts, most of all the weight gradient, and the patch matrix is small. With more
+  input channels one convolution over ``[x_t, h_{t-1}]`` does both parts.
+- The first step has ``h_0 = 0`` and skips the recurrent convolution.
+- The gate nonlinearities and the state update are one autograd function with a
+  hand-written backward that works in place: the sigmoid overwrites the gate
+  pre-activations, and the backward writes the gate gradients into one buffer.
+  The c gate's weights are doubled on the fly, so that one sigmoid pass gives all
+  four gates (``tanh(z) = 2 sigmoid(2 z) - 1``); PyTorch's CPU ``tanh`` is several
+  times slower than its ``sigmoid``.
+"""
+
+import itertools
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["ConvLSTM", "ConvLSTMCell", "ConvLSTMNet"]
+
+_CHANNELS_LAST = torch.channels_last
+_IM2COL_MAX_CHANNELS = 8
+
+
+def _tanh(x):
+    """tanh(x) = 2 sigmoid(2x) - 1, into a new tensor."""
+    return torch.mul(x, 2).sigmoid_().mul_(2).sub_(1)
+
+
+def _state_update(s, c_prev):
+    """``c = f c_prev + i g`` and ``h = o tanh(c)`` from the gate sigmoids ``s``."""
+    i, f, s_g, o = s.chunk(4, dim=1)
+    # i * g with g = 2 s_g - 1, without a tensor for g
+    c = torch.mul(i, s_g).mul_(2).sub_(i)
+    if c_prev is not None:
+        c.addcmul_(f, c_prev)
+    tanh_c = _tanh(c)
+    return tanh_c.mul(o), c, tanh_c
+
+
+class _GateStep(torch.autograd.Function):
+    """One step from the recurrent part of the gates to ``(h, c)``.
+
+    ``gates`` is the channels-last ``(B, 4F, H, W)`` recurrent part (bias included);
+    ``cols`` (the step's im2col columns, ``(B, C*k*k, H*W)``) times ``w_x`` (the
+    input kernel as a ``(C*k*k, 4F)`` matrix), when given, is the input part and is
+    added in place. The gates are ``(z_i, z_f,
+    2 z_c, z_o)``, see ``ConvLSTMCell._gate_weights``. Everything runs in place on
+    ``gates``, which is marked dirty and handed back as a third output that callers
+    drop. The backward is written by hand and reuses the saved activations for the
+    gate gradients, so a graph through this step can be differentiated once.
+    """
+
+    @staticmethod
+    def forward(ctx, gates, cols, w_x, c_prev):
+        if cols is not None:
+            _add_input_part(gates, cols, w_x)
+        s = gates.sigmoid_()
+        ctx.mark_dirty(gates)
+        h, c, tanh_c = _state_update(s, c_prev)
+        ctx.save_for_backward(s, c_prev, tanh_c, cols, w_x)
+        ctx.set_materialize_grads(False)  # the last step's c gets no gradient
+        return h, c, s
+
+    @staticmethod
+    def backward(ctx, dh, dc_next, _ds):
+        s, c_prev, tanh_c, cols, w_x = ctx.saved_tensors
+        i, f, s_g, o = s.chunk(4, dim=1)
+        if dh is None:
+            dh = torch.zeros_like(tanh_c)
+        # dc = dh o (1 - tanh(c)^2) + dc_next
+        dc = torch.mul(tanh_c, tanh_c).neg_().add_(1).mul_(o).mul_(dh)
+        if dc_next is not None:
+            dc.add_(dc_next)
+        dc_prev = dc * f
+        di_part = torch.mul(dc, i).mul_(2)  # d loss / d s_g, before i is reused
+        # each sigmoid s becomes its pre-activation gradient (s - s^2) * upstream,
+        # in place; the c gate's upstream carries the 2 of g = 2 s_g - 1
+        o.addcmul_(o, o, value=-1).mul_(dh).mul_(tanh_c)
+        f.addcmul_(f, f, value=-1).mul_(dc).mul_(c_prev)
+        i.addcmul_(i, i, value=-1).mul_(dc).mul_(torch.mul(s_g, 2).sub_(1))
+        s_g.addcmul_(s_g, s_g, value=-1).mul_(di_part)
+        d_gates = s
+        d_cols = d_w = None
+        if cols is not None:
+            d_pixels = _pixels(d_gates)  # (B, H*W, 4F)
+            if ctx.needs_input_grad[1]:
+                d_cols = torch.matmul(w_x, d_pixels.transpose(1, 2))
+            if ctx.needs_input_grad[2]:
+                d_w = torch.bmm(cols, d_pixels).sum(dim=0)
+        return d_gates, d_cols, d_w, dc_prev
+
+
+def _gate_step(gates, c_prev, cols=None, w_x=None):
+    """One step's state update; ``gates`` is overwritten."""
+    if torch.is_grad_enabled():
+        if c_prev is None:
+            c_prev = torch.zeros_like(gates[:, : gates.shape[1] // 4])
+        h, c, _ = _GateStep.apply(gates, cols, w_x, c_prev)
+        return h, c
+    if cols is not None:
+        _add_input_part(gates, cols, w_x)
+    # without autograd nothing is kept for later: c_prev and the gates are
+    # overwritten, and h is the only new tensor
+    i, f, g, o = gates.sigmoid_().chunk(4, dim=1)
+    g.mul_(2).sub_(1)
+    if c_prev is None:
+        c = torch.mul(i, g)
+    else:
+        c = c_prev.mul_(f).addcmul_(i, g)
+    return _tanh(c).mul_(o), c
+
+
+def _to_channels_last(x):
+    return x.contiguous(memory_format=_CHANNELS_LAST)
+
+
+def _same_padding(kernel_size):
+    """(left, right, top, bottom) as TensorFlow's 'same': the extra pixel after."""
+    before = (kernel_size - 1) // 2
+    after = kernel_size - 1 - before
+    return (before, after, before, after)
+
+
+def _pixels(gates):
+    """A channels-last ``(B, 4F, H, W)`` tensor as its ``(B, H*W, 4F)`` view."""
+    return gates.permute(0, 2, 3, 1).view(gates.shape[0], -1, gates.shape[1])
+
+
+def _add_input_part(gates, cols, w_x):
+    """``gates += cols^T w_x`` per sample, in place: the input convolution as a
+    product of the im2col columns ``(B, C*k*k, H*W)`` and the kernel matrix."""
+    _pixels(gates).baddbmm_(cols.transpose(1, 2), w_x.expand(cols.shape[0], -1, -1))
+
+
+class ConvLSTMCell(nn.Module):
+    """One ConvLSTM layer: its two convolutions and its recurrence.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of each input frame.
+    filters : int
+        Channels of the hidden and cell states.
+    kernel_size : int, default=3
+        Side of both convolution kernels.
+    padding : {'same', 'valid'}, default='same'
+        Padding of the input convolution (the recurrent one is always 'same').
+    """
+
+    def __init__(
+        self,
+        *,
+        in_channels: int,
+        filters: int,
+        kernel_size: int = 3,
+        padding: str = "same",
+    ):
+        super().__init__()
+        if padding not in ("same", "valid"):
+            raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}")
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.padding = padding
+        self.input_conv = nn.Conv2d(in_channels, 4 * filters, kernel_size)
+        self.recurrent_conv = nn.Conv2d(filters, 4 * filters, kernel_size, bias=False)
+        self.reset_parameters()
+        self.to(memory_format=_CHANNELS_LAST)
+
+    def reset_parameters(self):
+        """Keras' initialisers: Glorot uniform, orthogonal, unit forget bias."""
+        nn.init.xavier_uniform_(self.input_conv.weight)
+        weight = self.recurrent_conv.weight
+        with torch.no_grad():
+            # Keras makes the (k * k * filters, 4 * filters) matrix orthogonal
+            flat = torch.empty(weight.shape[0], math.prod(weight.shape[1:]))
+            nn.init.orthogonal_(flat)
+            weight.copy_(flat.reshape(weight.shape))
+        nn.init.zeros_(self.input_conv.bias)
+        nn.init.ones_(self.input_conv.bias[self.filters : 2 * self.filters])
+
+    def _gate_weights(self):
+        """Kernels and bias with the c gate's rows doubled (see ``_GateStep``)."""
+        n = self.filters
+        weight = self.input_conv.weight
+        scale = torch.ones(4 * n, dtype=weight.dtype, device=weight.device)
+        scale[2 * n : 3 * n] = 2
+        w_x = weight * scale[:, None, None, None]
+        w_h = _to_channels_last(self.recurrent_conv.weight * scale[:, None, None, None])
+        return w_x, w_h, self.input_conv.bias * scale
+
+    def _pad_input(self, x):
+        """Pad frames ``(N, C, H, W)`` for the input convolution."""
+        if self.padding == "valid":
+            return x
+        return F.pad(x, _same_padding(self.kernel_size))
+
+    def forward(self, x, state=None):
+        """One step: ``x`` of shape ``(batch, channels, height, width)``.
+
+        Returns ``(h, c)``, each ``(batch, filters, height', width')``; ``state`` is
+        the previous ``(h, c)``, or None for zeros.
+        """
+        return self.sequence(x[:, None], state=state, return_state=True)
+
+    def sequence(
+        self,
+        x,
+        *,
+        state=None,
+        recurrent_dropout=0.0,
+        return_sequences=True,
+        return_state=False,
+    ):
+        """All steps: ``(batch, time, channels, height, width)`` -> the hidden states
+        ``(batch, time, filters, height', width')``, or the last one.
+
+        ``state`` is the initial ``(h, c)`` (None: zeros). ``recurrent_dropout`` (in
+        training mode) drops elements of ``h_{t-1}`` before the recurrent
+        convolution, with one mask for the whole sequence. With ``return_state``
+        the result is the last ``(h, c)``.
+        """
+        w_x, w_h, bias = self._gate_weights()
+        batch, time, channels = x.shape[:3]
+        k = self.kernel_size
+        if channels < _IM2COL_MAX_CHANNELS:
+            # per step, the im2col columns of the padded frames, (B, C*k*k, H'*W'),
+            # and w_x as the matching (C*k*k, 4F) matrix
+            frames = self._pad_input(x.reshape(batch * time, *x.shape[2:]))
+            frames = frames.reshape(batch, time, *frames.shape[1:])
+            out_hw = tuple(n - k + 1 for n in frames.shape[3:])
+            w_x_matrix = w_x.reshape(w_x.shape[0], -1).t()
+        else:
+            frames = _to_channels_last(x.reshape(batch * time, *x.shape[2:]))
+            frames = frames.reshape(batch, time, *frames.shape[1:]).unbind(1)
+            joint = _to_channels_last(torch.cat([w_x, w_h], 1))
+        h, c = (None, None) if state is None else state
+        if c is not None:
+            c = c.clone()  # the steps may update the cell state in place
+        mask = None
+        hidden = []
+        for t in range(time):
+            if h is not None:
+                if mask is None and self.training and recurrent_dropout > 0:
+                    mask = dropout_mask(recurrent_dropout, h)
+                h = _to_channels_last(h if mask is None else h * mask)
+            if channels < _IM2COL_MAX_CHANNELS:
+                if h is None:  # h_0 = 0: the bias and the input part alone
+                    gates = torch.empty(
+                        (batch, bias.shape[0], *out_hw),
+                        dtype=x.dtype,
+                        device=x.device,
+                        memory_format=_CHANNELS_LAST,
+                    )
+                    gates.copy_(bias[None, :, None, None].expand_as(gates))
+                else:
+                    gates = _to_channels_last(F.conv2d(h, w_h, bias, padding="same"))
+                cols = F.unfold(frames[:, t], k)
+                h, c = _gate_step(gates, c, cols, w_x_matrix)
+                hidden.append(h)
+                continue
+            if h is None:
+                gates = F.conv2d(self._pad_input(frames[t]), w_x, bias)
+            elif self.padding == "same":
+                both = self._pad_input(torch.cat([frames[t], h], 1))
+                gates = F.conv2d(both, joint, bias)
+            else:
+                gates = F.conv2d(frames[t], w_x, bias)
+                gates = gates + F.conv2d(h, w_h, padding="same")
+            h, c = _gate_step(gates, c)
+            hidden.append(h)
+        if return_state:
+            return h, c
+        return torch.stack(hidden, dim=1) if return_sequences else h
+
+
+def dropout_mask(p, like, shape=None):
+    """Inverted-dropout mask of ``shape`` (default ``like.shape``)."""
+    shape = like.shape if shape is None else shape
+    keep = torch.empty(shape, dtype=like.dtype, device=like.device)
+    return keep.bernoulli_(1 - p).div_(1 - p)
+
+
+class ConvLSTM(nn.Module):
+    """Stacked ConvLSTM layers over ``(batch, time, channels, height, width)``.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of each input frame.
+    filters : int or tuple of int
+        Filters of each stacked layer; an int is one layer.
+    kernel_size : int, default=3
+        Side of the convolution kernels.
+    padding : {'same', 'valid'}, default='same'
+        Padding of each layer's input convolution.
+    dropout : float, default=0.0
+        Dropout on each layer's input, one mask per sequence (as Keras).
+    recurrent_dropout : float, default=0.0
+        Dropout on the previous hidden state fed to the recurrent convolution, one
+        mask per sequence.
+    return_sequences : bool, default=False
+        Return every step's hidden state ``(batch, time, filters, H', W')`` rather
+        than the last one ``(batch, filters, H', W')``.
+    """
+
+    def __init__(
+        self,
+        *,
+        in_channels: int,
+        filters: int | tuple[int, ...],
+        kernel_size: int = 3,
+        padding: str = "same",
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        return_sequences: bool = False,
+    ):
+        super().__init__()
+        filters = (filters,) if isinstance(filters, int) else tuple(filters)
+        sizes = (in_channels, *filters)
+        self.cells = nn.ModuleList(
+            ConvLSTMCell(
+                in_channels=n_in,
+                filters=n_out,
+                kernel_size=kernel_size,
+                padding=padding,
+            )
+            for n_in, n_out in itertools.pairwise(sizes)
+        )
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.return_sequences = return_sequences
+
+    def forward(self, x):
+        last = len(self.cells) - 1
+        for n, cell in enumerate(self.cells):
+            if self.training and self.dropout > 0:
+                # one mask per sequence: the same input elements dropped at every step
+                x = x * dropout_mask(self.dropout, x, (x.shape[0], 1, *x.shape[2:]))
+            x = cell.sequence(
+                x,
+                recurrent_dropout=self.recurrent_dropout,
+                return_sequences=self.return_sequences or n < last,
+            )
+        return x
+
+
+class ConvLSTMNet(nn.Module):
+    """ConvLSTM, spatial pooling of its last hidden state, then a linear head.
+
+    Input ``(batch, time, channels, height, width)``, output ``(batch, n_outputs)``.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of each input frame.
+    frame_size : tuple of (int, int)
+        ``(height, width)`` of the input frames (for ``pooling='flatten'``).
+    n_outputs : int
+        Width of the linear head.
+    pooling : {'avg', 'max', 'flatten'}, default='avg'
+        How the last hidden state ``(filters, H', W')`` becomes a vector.
+    **convlstm
+        ``filters``, ``kernel_size``, ``padding``, ``dropout``,
+        ``recurrent_dropout`` of :class:`ConvLSTM`.
+    """
+
+    def __init__(
+        self,
+        *,
+        in_channels: int,
+        frame_size: tuple[int, int],
+        n_outputs: int,
+        pooling: str = "avg",
+        **convlstm,
+    ):
+        super().__init__()
+        if pooling not in ("avg", "max", "flatten"):
+            raise ValueError(
+                f"pooling must be 'avg', 'max' or 'flatten', got {pooling}"
+            )
+        self.convlstm = ConvLSTM(in_channels=in_channels, **convlstm)
+        self.pooling = pooling
+        last = self.convlstm.cells[-1]
+        out_hw = frame_size
+        if last.padding == "valid":
+            shrink = len(self.convlstm.cells) * (last.kernel_size - 1)
+            out_hw = tuple(s - shrink for s in frame_size)
+        n_features = last.filters * (math.prod(out_hw) if pooling == "flatten" else 1)
+        self.head = nn.Linear(n_features, n_outputs)
+
+    def forward(self, x):
+        h = self.convlstm(x)  # (batch, filters, H', W')
+        if self.pooling == "avg":
+            features = h.mean(dim=(2, 3))
+        elif self.pooling == "max":
+            features = h.amax(dim=(2, 3))
+        else:
+            features = h.flatten(1)
+        return self.head(features)
