@@ -13,21 +13,24 @@ from sklearn.model_selection import KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import FrameFlattener, LSTMRegressor
+from . import ConvLSTMRegressor, FrameFlattener, LSTMRegressor
 from .datasets import make_moving_digits
 
 
 def _models(max_epochs, random_state):
+    neural = {"random_state": random_state}
+    if max_epochs is not None:
+        neural["max_epochs"] = max_epochs
     return {
         "flatten -> LSTMRegressor": make_pipeline(
-            FrameFlattener(),
-            LSTMRegressor(max_epochs=max_epochs, random_state=random_state),
+            FrameFlattener(), LSTMRegressor(**neural)
         ),
         "flatten(time) -> RidgeCV": make_pipeline(
             FrameFlattener(flatten_time=True),
             StandardScaler(),
             RidgeCV(alphas=np.logspace(-2, 4, 13)),
         ),
+        "ConvLSTMRegressor": ConvLSTMRegressor(**neural),
     }
 
 
@@ -45,7 +48,12 @@ def _parser():
     parser.add_argument("--frame-size", type=int, default=32, help="frame side")
     parser.add_argument("--clutter", action="store_true", help="add a static digit")
     parser.add_argument("--cv", type=int, default=3, help="cross-validation folds")
-    parser.add_argument("--max-epochs", type=int, default=100, help="LSTM epochs")
+    parser.add_argument(
+        "--max-epochs",
+        type=int,
+        default=None,
+        help="epochs of the neural models (default: each model's own default)",
+    )
     parser.add_argument("--random-state", type=int, default=0)
     return parser
 

@@ -9,7 +9,7 @@ import pytest
 from sklearn_st.__main__ import main
 
 
-def test_main_prints_a_table_of_both_models(capsys):
+def test_main_prints_a_table_of_every_model(capsys):
     status = main(
         [
             *("--n-samples", "24", "--n-frames", "3", "--frame-size", "16"),
@@ -24,6 +24,7 @@ def test_main_prints_a_table_of_both_models(capsys):
         "flatten -> LSTMRegressor",
         "flatten(time) -> RidgeCV",
     ]
+    assert re.search(r"^ConvLSTMRegressor\s+-?\d+\.\d+ ± \d+\.\d+", out, re.M)
 
 
 def test_main_rejects_bad_arguments(capsys):

@@ -199,3 +199,12 @@ def test_convlstm_net_valid_padding_flatten_size():
     )
     assert net.head.in_features == 3 * 5 * 4
     assert net(torch.randn(2, 3, 1, 9, 8)).shape == (2, 1)
+
+
+def test_convlstm_graph_is_differentiated_once():
+    # documented: the backward reuses the saved activations in place
+    net = ConvLSTM(in_channels=1, filters=2)
+    loss = net(torch.randn(2, 3, 1, 4, 4)).sum()
+    loss.backward(retain_graph=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()

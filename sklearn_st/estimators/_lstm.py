@@ -57,6 +57,7 @@ class LSTMRegressor(BaseSequenceRegressor):
     See Also
     --------
     FrameFlattener : Turns image frames into feature vectors for this model.
+    ConvLSTMRegressor : Reads image frames directly.
 
     Examples
     --------
@@ -80,7 +81,8 @@ class LSTMRegressor(BaseSequenceRegressor):
     _input_ndims = (2, 3)
     _input_hint = (
         "For image frames, put a frame encoder before it, e.g. "
-        "make_pipeline(FrameFlattener(), LSTMRegressor())."
+        "make_pipeline(FrameFlattener(), LSTMRegressor()), or use "
+        "ConvLSTMRegressor(), which reads the frames themselves."
     )
 
     def __init__(

@@ -212,6 +212,13 @@ class ConvLSTMCell(nn.Module):
         w_h = _to_channels_last(self.recurrent_conv.weight * scale[:, None, None, None])
         return w_x, w_h, self.input_conv.bias * scale
 
+    def _recurrent_part(self, h, w_h, bias=None):
+        """The recurrent convolution, 'same'-padded as in TensorFlow."""
+        k = self.kernel_size
+        if k % 2:
+            return F.conv2d(h, w_h, bias, padding=k // 2)
+        return F.conv2d(F.pad(h, _same_padding(k)), w_h, bias)
+
     def _pad_input(self, x):
         """Pad frames ``(N, C, H, W)`` for the input convolution."""
         if self.padding == "valid":
@@ -277,7 +284,7 @@ class ConvLSTMCell(nn.Module):
                     )
                     gates.copy_(bias[None, :, None, None].expand_as(gates))
                 else:
-                    gates = _to_channels_last(F.conv2d(h, w_h, bias, padding="same"))
+                    gates = _to_channels_last(self._recurrent_part(h, w_h, bias))
                 cols = F.unfold(frames[:, t], k)
                 h, c = _gate_step(gates, c, cols, w_x_matrix)
                 hidden.append(h)
@@ -289,7 +296,7 @@ class ConvLSTMCell(nn.Module):
                 gates = F.conv2d(both, joint, bias)
             else:
                 gates = F.conv2d(frames[t], w_x, bias)
-                gates = gates + F.conv2d(h, w_h, padding="same")
+                gates = gates + self._recurrent_part(h, w_h)
             h, c = _gate_step(gates, c)
             hidden.append(h)
         if return_state:
@@ -325,6 +332,13 @@ class ConvLSTM(nn.Module):
     return_sequences : bool, default=False
         Return every step's hidden state ``(batch, time, filters, H', W')`` rather
         than the last one ``(batch, filters, H', W')``.
+
+    Notes
+    -----
+    The backward pass reuses the saved gate activations for their gradients, so a
+    graph through this module can be differentiated once: ``backward(
+    retain_graph=True)`` followed by a second backward raises PyTorch's error about
+    a tensor modified in place.
     """
 
     def __init__(
