@@ -3,7 +3,12 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets
-from .estimators import ConvLSTMRegressor, LSTMRegressor
+from .estimators import (
+    ConvLSTMClassifier,
+    ConvLSTMRegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+)
 from .transformers import FrameFlattener
 
 try:
@@ -12,8 +17,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "ConvLSTMClassifier",
     "ConvLSTMRegressor",
     "FrameFlattener",
+    "LSTMClassifier",
     "LSTMRegressor",
     "__version__",
     "datasets",

@@ -15,7 +15,13 @@ for such arrays (``X.shape[1]``); ``sample_shape_`` holds the whole per-sample s
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils.validation import check_array, check_consistent_length, validate_data
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+    validate_data,
+)
 
 __all__ = ["channel_stats", "check_sequences", "validate_sequences"]
 
@@ -107,7 +113,7 @@ def _check_sample_shape(estimator, X):
     )
 
 
-def _check_targets(estimator, y, X):
+def _check_targets(estimator, y, X, labels):
     if y is None:
         raise ValueError(
             f"{_name(estimator)} requires y to be passed, but the target y is None."
@@ -115,23 +121,36 @@ def _check_targets(estimator, y, X):
     y = check_array(
         y,
         ensure_2d=False,
-        dtype="numeric",
+        dtype=None if labels else "numeric",
         ensure_all_finite=True,
         estimator=estimator,
         input_name="y",
     )
+    if labels:
+        # one label per sample (a column vector warns, as in scikit-learn), of a
+        # classification type: continuous targets are refused
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
     check_consistent_length(X, y)
     return y
 
 
 def validate_sequences(
-    estimator, X, y="no_validation", *, reset, ndims=SEQUENCE_NDIMS, hint=""
+    estimator,
+    X,
+    y="no_validation",
+    *,
+    reset,
+    ndims=SEQUENCE_NDIMS,
+    hint="",
+    labels=False,
 ):
     """Validate ``X`` (and ``y``) for ``estimator`` and record or check its shape.
 
     With ``reset=True`` (in ``fit``) sets ``n_features_in_`` (the number of frames),
     ``sample_shape_`` and, for data frames, ``feature_names_in_``. With
     ``reset=False`` rejects any other per-sample shape, naming both shapes.
+    ``y`` holds numeric targets, or class labels with ``labels=True``.
 
     Returns ``X``, or ``(X, y)`` when ``y`` is given.
     """
@@ -145,7 +164,7 @@ def validate_sequences(
         estimator.sample_shape_ = X_array.shape[1:]
     if isinstance(y, str) and y == "no_validation":
         return X_array
-    return X_array, _check_targets(estimator, y, X_array)
+    return X_array, _check_targets(estimator, y, X_array, labels)
 
 
 def channel_stats(X, *, chunk_bytes=1 << 23):

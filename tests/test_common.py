@@ -19,7 +19,13 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
 
 def test_common_discovers_every_public_estimator():
     names = {cls.__name__ for cls in ESTIMATOR_CLASSES}
-    assert {"FrameFlattener", "LSTMRegressor"} <= names
+    assert {
+        "FrameFlattener",
+        "LSTMRegressor",
+        "LSTMClassifier",
+        "ConvLSTMRegressor",
+        "ConvLSTMClassifier",
+    } <= names
 
 
 @parametrize_with_checks(

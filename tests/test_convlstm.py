@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import cross_validate
 
-from sklearn_st import ConvLSTMRegressor
+from sklearn_st import ConvLSTMClassifier, ConvLSTMRegressor
 from sklearn_st.datasets import make_moving_digits
 
 FAST = {"filters": 4, "max_epochs": 2, "batch_size": 8, "random_state": 0}
@@ -96,3 +96,23 @@ def test_convlstm_regressor_learns_motion():
     model = ConvLSTMRegressor(filters=8, max_epochs=15, random_state=0)
     scores = cross_validate(model, X, y, cv=2)["test_score"]
     assert scores.mean() > 0.5
+
+
+def test_convlstm_classifier_learns_the_direction_of_motion():
+    X, velocity = make_moving_digits(160, n_frames=4, frame_size=12, random_state=0)
+    y = np.where(velocity[:, 1] > 0, "right", "left")
+    model = ConvLSTMClassifier(filters=8, max_epochs=15, random_state=0)
+    scores = cross_validate(model, X, y, cv=2)["test_score"]
+    assert scores.mean() > 0.8
+
+
+def test_convlstm_classifier_outputs(clips):
+    X, _ = clips
+    y = np.arange(len(X)) % 3
+    model = ConvLSTMClassifier(**FAST, class_weight="balanced").fit(X, y)
+    np.testing.assert_array_equal(model.classes_, [0, 1, 2])
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.predict(X), proba.argmax(axis=1))
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict_proba(X), proba)

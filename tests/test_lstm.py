@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from sklearn_st import FrameFlattener, LSTMRegressor
+from sklearn_st import FrameFlattener, LSTMClassifier, LSTMRegressor
 from sklearn_st.datasets import make_moving_digits
 
 FAST = {"max_epochs": 3, "batch_size": 16, "random_state": 0}
@@ -285,3 +285,71 @@ def test_lstm_regressor_prediction_does_not_depend_on_the_batch(fitted, digits):
     np.testing.assert_array_equal(full, one_by_one)
     order = np.random.RandomState(0).permutation(len(X))
     np.testing.assert_array_equal(fitted.predict(X[order]), full[order])
+
+
+# --- LSTMClassifier (and, through it, the facade's classifier base) -------------
+
+
+def _labelled(n=120, seed=0):
+    X, total = _sequences(n=n, seed=seed)
+    return X, np.where(total > 0, "up", "down")
+
+
+def test_lstm_classifier_string_labels_and_probabilities():
+    X, y = _labelled()
+    model = LSTMClassifier(max_epochs=20, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(model.classes_, ["down", "up"])
+    proba = model.predict_proba(X)
+    assert proba.shape == (120, 2) and proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    pred = model.predict(X)
+    np.testing.assert_array_equal(pred, model.classes_[proba.argmax(axis=1)])
+    assert model.score(X, y) > 0.9
+
+
+def test_lstm_classifier_integer_labels_multiclass():
+    X, total = _sequences(n=150)
+    y = np.digitize(total, [-1.0, 1.0]) * 10  # labels 0, 10, 20
+    model = LSTMClassifier(max_epochs=20, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(model.classes_, [0, 10, 20])
+    assert set(model.predict(X)) <= {0, 10, 20}
+    assert model.predict_proba(X).shape == (150, 3)
+
+
+def test_lstm_classifier_class_weight():
+    X, y = _labelled()
+    weighted = LSTMClassifier(
+        max_epochs=5, class_weight={"down": 1000.0, "up": 1e-4}, random_state=0
+    ).fit(X, y)
+    assert np.mean(weighted.predict(X) == "down") > 0.9
+    balanced = LSTMClassifier(max_epochs=1, class_weight="balanced").fit(X, y)
+    expected = len(y) / (2 * np.bincount(y == "up"))
+    np.testing.assert_allclose(
+        balanced.net_.criterion_.weight.numpy(), expected, rtol=1e-6
+    )
+
+
+def test_lstm_classifier_target_errors():
+    X, _ = _labelled()
+    with pytest.raises(ValueError, match=r"at least 2 classes.*only one class: 'up'"):
+        LSTMClassifier(max_epochs=1).fit(X, np.full(len(X), "up"))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        LSTMClassifier(max_epochs=1).fit(X, np.linspace(0, 1, len(X)))
+    with pytest.raises(ValueError, match="y should be a 1d array"):
+        LSTMClassifier(max_epochs=1).fit(X, np.zeros((len(X), 2), dtype=int))
+
+
+def test_lstm_classifier_early_stopping_keeps_class_proportions():
+    X, y = _labelled(n=100)
+    model = LSTMClassifier(
+        max_epochs=30, early_stopping=True, n_iter_no_change=3, random_state=0
+    ).fit(X, y)
+    assert "valid_loss" in model.net_.history[-1]
+    assert model.net_.train_split.stratified
+
+
+def test_lstm_classifier_pipeline_on_frames():
+    X, y = make_moving_digits(60, n_frames=3, frame_size=12, target="digit")
+    pipe = make_pipeline(FrameFlattener(), LSTMClassifier(max_epochs=2))
+    scores = cross_validate(pipe, X, y, cv=KFold(2))["test_score"]
+    assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))

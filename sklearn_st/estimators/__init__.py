@@ -1,6 +1,11 @@
 """Sequence models: scikit-learn estimators that train PyTorch modules via skorch."""
 
-from ._convlstm import ConvLSTMRegressor
-from ._lstm import LSTMRegressor
+from ._convlstm import ConvLSTMClassifier, ConvLSTMRegressor
+from ._lstm import LSTMClassifier, LSTMRegressor
 
-__all__ = ["ConvLSTMRegressor", "LSTMRegressor"]
+__all__ = [
+    "ConvLSTMClassifier",
+    "ConvLSTMRegressor",
+    "LSTMClassifier",
+    "LSTMRegressor",
+]

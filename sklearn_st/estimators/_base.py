@@ -8,16 +8,29 @@ from numbers import Integral, Real
 import numpy as np
 import skorch
 import torch
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from scipy.special import softmax
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import SEQUENCE_NDIMS, channel_stats, validate_sequences
 from ..nn import btchw_shape
 from ._dataset import SequenceDataset, collate_batch, pad_batch
 
-__all__ = ["BaseSequenceNet", "BaseSequenceRegressor", "fill_facade_doc"]
+__all__ = [
+    "BaseSequenceClassifier",
+    "BaseSequenceNet",
+    "BaseSequenceRegressor",
+    "fill_facade_doc",
+]
 
 FACADE_PARAMS_DOC = """\
     max_epochs : int, default={max_epochs}
@@ -62,15 +75,31 @@ FACADE_PARAMS_DOC = """\
         Extra skorch callbacks; each fit uses clones of them."""
 
 
+CLASS_WEIGHT_DOC = """\
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes in the loss, as ``{label: weight}``; 'balanced'
+        weighs them inversely to their frequency in ``y``."""
+
+
 def fill_facade_doc(cls):
-    """Put the shared facade parameter docs where ``cls`` has ``%(facade_params)s``,
-    with the defaults of ``cls.__init__``."""
+    """Fill the shared parameter docs into the docstring of ``cls``.
+
+    ``%(model_params)s`` becomes ``cls._model_params_doc`` (the parameters a model
+    family shares between its regressor and classifier), ``%(class_weight)s`` the
+    classifiers' ``class_weight`` and ``%(facade_params)s`` the facade's parameters,
+    with the defaults of ``cls.__init__``.
+    """
     defaults = {
         name: param.default
         for name, param in inspect.signature(cls.__init__).parameters.items()
     }
-    doc = FACADE_PARAMS_DOC.format(**defaults)
-    cls.__doc__ = cls.__doc__.replace("    %(facade_params)s", doc)
+    doc = cls.__doc__.replace(
+        "    %(facade_params)s", FACADE_PARAMS_DOC.format(**defaults)
+    )
+    doc = doc.replace("    %(class_weight)s", CLASS_WEIGHT_DOC)
+    cls.__doc__ = doc.replace(
+        "    %(model_params)s", getattr(cls, "_model_params_doc", "")
+    )
     return cls
 
 
@@ -162,9 +191,15 @@ class BaseSequenceNet(BaseEstimator):
     def _build_module(self, input_shape, n_outputs):
         raise NotImplementedError
 
-    def _validate(self, X, y="no_validation", *, reset):
+    def _validate(self, X, y="no_validation", *, reset, labels=False):
         return validate_sequences(
-            self, X, y, reset=reset, ndims=self._input_ndims, hint=self._input_hint
+            self,
+            X,
+            y,
+            reset=reset,
+            ndims=self._input_ndims,
+            hint=self._input_hint,
+            labels=labels,
         )
 
     def _callbacks(self):
@@ -179,8 +214,12 @@ class BaseSequenceNet(BaseEstimator):
             callbacks.append(skorch.callbacks.ProgressBar())
         return callbacks
 
-    def _fit_net(self, X, y, *, net_class, criterion):
-        """Build ``net_`` and train it on validated ``X`` and encoded targets ``y``."""
+    def _fit_net(self, X, y, *, n_outputs, net_class, criterion, stratified=False):
+        """Build ``net_`` and train it on validated ``X`` and encoded targets ``y``.
+
+        ``criterion`` is a loss class or instance; ``stratified`` makes the early
+        stopping split keep the class proportions.
+        """
         device = _resolve_device(self.device)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         mean, scale = channel_stats(X)
@@ -188,10 +227,10 @@ class BaseSequenceNet(BaseEstimator):
         train_split = None
         if self.early_stopping:
             train_split = skorch.dataset.ValidSplit(
-                self.validation_fraction, random_state=seed
+                self.validation_fraction, stratified=stratified, random_state=seed
             )
         with _seeded_torch(seed, device):
-            module = self._build_module(btchw_shape(X.shape[1:]), y.shape[1])
+            module = self._build_module(btchw_shape(X.shape[1:]), n_outputs)
             self.net_ = net_class(
                 module,
                 criterion=criterion,
@@ -267,7 +306,11 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceNet):
         self._y_scale[self._y_scale == 0] = 1.0
         y = ((y - self._y_mean) / self._y_scale).astype(np.float32)
         return self._fit_net(
-            X, y, net_class=skorch.NeuralNetRegressor, criterion=torch.nn.MSELoss
+            X,
+            y,
+            n_outputs=self.n_outputs_,
+            net_class=skorch.NeuralNetRegressor,
+            criterion=torch.nn.MSELoss,
         )
 
     def predict(self, X):
@@ -290,3 +333,86 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceNet):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+class BaseSequenceClassifier(ClassifierMixin, BaseSequenceNet):
+    """A classifier on the facade: encoded labels, cross-entropy, softmax.
+
+    Differs from :class:`BaseSequenceRegressor` only in its targets (any labels,
+    ``classes_``), its loss (cross-entropy weighted by ``class_weight``) and its
+    outputs (``predict_proba`` is the softmax of the head's logits).
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceNet._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Training sequences, see the array contract in the user guide.
+        y : array-like of shape (n_samples,)
+            Class labels (integers or strings).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X, y = self._validate(X, y, reset=True, labels=True)
+        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes, but the "
+                f"data contains only one class: {self.classes_.tolist()[0]!r}."
+            )
+        criterion = torch.nn.CrossEntropyLoss
+        if self.class_weight is not None:
+            weight = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            criterion = torch.nn.CrossEntropyLoss(
+                weight=torch.as_tensor(weight, dtype=torch.float32)
+            )
+        return self._fit_net(
+            X,
+            y_encoded.astype(np.int64),
+            n_outputs=len(self.classes_),
+            net_class=skorch.NeuralNetClassifier,
+            criterion=criterion,
+            stratified=True,
+        )
+
+    def predict_proba(self, X):
+        """Class probabilities for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Sequences with the per-sample shape seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``, float64.
+        """
+        return softmax(self._forward(X).astype(np.float64), axis=1)
+
+    def predict(self, X):
+        """Predict class labels for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Sequences with the per-sample shape seen in ``fit``.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        logits = self._forward(X)  # checks that the model is fitted
+        return self.classes_[np.argmax(logits, axis=1)]
