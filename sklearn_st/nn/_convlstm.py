@@ -67,11 +67,11 @@ class _GateStep(torch.autograd.Function):
     ``gates`` is the channels-last ``(B, 4F, H, W)`` recurrent part (bias included);
     ``cols`` (the step's im2col columns, ``(B, C*k*k, H*W)``) times ``w_x`` (the
     input kernel as a ``(C*k*k, 4F)`` matrix), when given, is the input part and is
-    added in place. The gates are ``(z_i, z_f,
-    2 z_c, z_o)``, see ``ConvLSTMCell._gate_weights``. Everything runs in place on
-    ``gates``, which is marked dirty and handed back as a third output that callers
-    drop. The backward is written by hand and reuses the saved activations for the
-    gate gradients, so a graph through this step can be differentiated once.
+    added in place. The gates are ``(z_i, z_f, 2 z_c, z_o)``, see
+    ``ConvLSTMCell._gate_weights``. Everything runs in place on ``gates``, which is
+    marked dirty and handed back as a third output that callers drop. The backward
+    is written by hand and reuses the saved activations for the gate gradients, so
+    a graph through this step can be differentiated once.
     """
 
     @staticmethod
