@@ -1,7 +1,7 @@
 """Quality of each approach on moving digits, with default parameters.
 
 Run by hand: python benchmarks/bench_quality.py [--target velocity|digit|direction]
-[--n-samples 1000] [--no-clutter]
+[--n-samples 1000] [--no-clutter] [--models SUBSTRING ...]
 
 For each data set (clean clips, and clips with a static distractor digit) the
 clips are split 80/20 once; every model is fitted with its default parameters on
@@ -19,6 +19,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_st import (
+    CNNFeatureExtractor,
+    CNNLSTMClassifier,
+    CNNLSTMRegressor,
     ConvLSTMClassifier,
     ConvLSTMRegressor,
     FrameFlattener,
@@ -39,6 +42,17 @@ def models(target, random_state):
                 StandardScaler(),
                 LogisticRegression(max_iter=1000),
             ),
+            "CNNFeatureExtractor() -> LSTMClassifier()": make_pipeline(
+                CNNFeatureExtractor(random_state=random_state),
+                LSTMClassifier(random_state=random_state),
+            ),
+            "CNNFeatureExtractor(supervised, avg) -> LSTMClassifier()": make_pipeline(
+                CNNFeatureExtractor(
+                    objective="supervised", pooling="avg", random_state=random_state
+                ),
+                LSTMClassifier(random_state=random_state),
+            ),
+            "CNNLSTMClassifier()": CNNLSTMClassifier(random_state=random_state),
             "ConvLSTMClassifier()": ConvLSTMClassifier(random_state=random_state),
         }
     return {
@@ -50,6 +64,11 @@ def models(target, random_state):
             StandardScaler(),
             RidgeCV(alphas=np.logspace(-2, 4, 13)),
         ),
+        "CNNFeatureExtractor() -> LSTMRegressor()": make_pipeline(
+            CNNFeatureExtractor(random_state=random_state),
+            LSTMRegressor(random_state=random_state),
+        ),
+        "CNNLSTMRegressor()": CNNLSTMRegressor(random_state=random_state),
         "ConvLSTMRegressor()": ConvLSTMRegressor(random_state=random_state),
     }
 
@@ -64,6 +83,9 @@ def main():
     parser.add_argument("--frame-size", type=int, default=32)
     parser.add_argument("--no-clutter", action="store_true", help="clean clips only")
     parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument(
+        "--models", nargs="*", default=[], help="run only models whose name has one"
+    )
     args = parser.parse_args()
 
     metric = "test R^2" if args.target == "velocity" else "accuracy"
@@ -72,7 +94,7 @@ def main():
         f"frames of {args.frame_size}x{args.frame_size}, 80/20 split, default "
         "parameters"
     )
-    header = f"{'model':<36}{'clips':>9}{metric:>10}{'fit s':>9}"
+    header = f"{'model':<58}{'clips':>9}{metric:>10}{'fit s':>9}"
     print(header)
     print("-" * len(header))
     for clutter in [False] if args.no_clutter else [False, True]:
@@ -88,12 +110,14 @@ def main():
             X, y, test_size=0.2, random_state=args.random_state
         )
         for name, model in models(args.target, args.random_state).items():
+            if args.models and not any(m in name for m in args.models):
+                continue
             start = time.perf_counter()
             model.fit(X_train, y_train)
             fit_s = time.perf_counter() - start
             score = model.score(X_test, y_test)
             kind = "clutter" if clutter else "clean"
-            print(f"{name:<36}{kind:>9}{score:>10.3f}{fit_s:>9.1f}", flush=True)
+            print(f"{name:<58}{kind:>9}{score:>10.3f}{fit_s:>9.1f}", flush=True)
 
 
 if __name__ == "__main__":

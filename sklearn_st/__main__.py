@@ -13,7 +13,13 @@ from sklearn.model_selection import KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import ConvLSTMRegressor, FrameFlattener, LSTMRegressor
+from . import (
+    CNNFeatureExtractor,
+    CNNLSTMRegressor,
+    ConvLSTMRegressor,
+    FrameFlattener,
+    LSTMRegressor,
+)
 from .datasets import make_moving_digits
 
 
@@ -30,6 +36,10 @@ def _models(max_epochs, random_state):
             StandardScaler(),
             RidgeCV(alphas=np.logspace(-2, 4, 13)),
         ),
+        "cnn -> LSTMRegressor": make_pipeline(
+            CNNFeatureExtractor(**neural), LSTMRegressor(**neural)
+        ),
+        "CNNLSTMRegressor": CNNLSTMRegressor(**neural),
         "ConvLSTMRegressor": ConvLSTMRegressor(**neural),
     }
 

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from sklearn_st import FrameFlattener, LSTMRegressor
+from sklearn_st import (
+    CNNFeatureExtractor,
+    CNNLSTMRegressor,
+    FrameFlattener,
+    LSTMRegressor,
+)
 
 GOOD = np.random.RandomState(0).normal(size=(6, 4, 3))
 Y = np.arange(6.0)
@@ -33,7 +38,14 @@ BAD_INPUTS = [
     ("1-D", GOOD[:, 0, 0], ValueError, "Reshape your data"),
     ("6-D", np.zeros((6, 4, 2, 2, 1, 1)), ValueError, "got a 6-D array"),
 ]
-ESTIMATORS = [FrameFlattener(), LSTMRegressor(max_epochs=1)]
+_CNN = {"channels": (2,), "n_features": 3, "max_epochs": 1}
+ESTIMATORS = [
+    FrameFlattener(),
+    LSTMRegressor(max_epochs=1),
+    CNNFeatureExtractor(**_CNN),
+    CNNFeatureExtractor(objective="supervised", **_CNN),
+    CNNLSTMRegressor(**_CNN),
+]
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)

@@ -21,6 +21,9 @@ def test_common_discovers_every_public_estimator():
     names = {cls.__name__ for cls in ESTIMATOR_CLASSES}
     assert {
         "FrameFlattener",
+        "CNNFeatureExtractor",
+        "CNNLSTMRegressor",
+        "CNNLSTMClassifier",
         "LSTMRegressor",
         "LSTMClassifier",
         "ConvLSTMRegressor",

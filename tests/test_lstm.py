@@ -63,7 +63,10 @@ def test_lstm_regressor_univariate_and_multi_output():
 
 @pytest.mark.parametrize("shape", [(4, 3, 8, 8), (4, 3, 8, 8, 1)])
 def test_lstm_regressor_rejects_frames_with_a_hint(shape):
-    with pytest.raises(ValueError, match=r"FrameFlattener\(\).*ConvLSTMRegressor"):
+    with pytest.raises(
+        ValueError,
+        match=r"CNNFeatureExtractor\(\).*FrameFlattener\(\).*ConvLSTMRegressor",
+    ):
         LSTMRegressor().fit(np.zeros(shape), np.zeros(4))
 
 

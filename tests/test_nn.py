@@ -4,10 +4,16 @@ import pytest
 import torch
 
 from sklearn_st.nn import (
+    CNNLSTMNet,
     ConvLSTM,
     ConvLSTMCell,
     ConvLSTMNet,
+    FrameAutoencoder,
+    FrameDecoder,
+    FrameEncoder,
+    FrameFeatures,
     LSTMNet,
+    TimeMeanNet,
     btchw_shape,
     to_btchw,
 )
@@ -208,3 +214,72 @@ def test_convlstm_graph_is_differentiated_once():
     loss.backward(retain_graph=True)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+# --- per-frame CNN and CNN-LSTM ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frame_size, channels, pooling",
+    [
+        ((16, 12), (4, 8), "avg"),
+        ((16, 12), (4, 8), "flatten"),
+        ((5, 3), (2, 3, 4), "flatten"),
+        ((1, 1), (3,), "avg"),
+    ],
+)
+def test_frame_encoder_and_decoder_shapes(frame_size, channels, pooling):
+    kernel = 1 if frame_size == (1, 1) else 3
+    encoder = FrameEncoder(
+        in_channels=2,
+        frame_size=frame_size,
+        channels=channels,
+        n_features=5,
+        pooling=pooling,
+        kernel_size=kernel,
+    )
+    decoder = FrameDecoder(
+        n_features=5,
+        out_channels=2,
+        frame_size=frame_size,
+        channels=channels,
+        kernel_size=kernel,
+    )
+    frames = torch.randn(7, 2, *frame_size)
+    assert encoder(frames).shape == (7, 5)
+    assert decoder(encoder(frames)).shape == frames.shape
+
+
+def test_frame_encoder_keeps_position_with_flatten_only():
+    torch.manual_seed(0)
+    kwargs = {"in_channels": 1, "frame_size": (8, 8), "channels": (4,)}
+    dot = torch.zeros(2, 1, 8, 8)
+    dot[0, 0, 2, 2] = dot[1, 0, 2, 4] = 1.0  # the same dot, moved
+    avg = FrameEncoder(**kwargs, pooling="avg")
+    flat = FrameEncoder(**kwargs, pooling="flatten")
+    with torch.no_grad():
+        torch.testing.assert_close(avg(dot)[0], avg(dot)[1])
+        assert not torch.allclose(flat(dot)[0], flat(dot)[1])
+
+
+def test_frame_encoder_rejects_unknown_pooling():
+    with pytest.raises(ValueError, match="pooling must be 'avg' or 'flatten'"):
+        FrameEncoder(in_channels=1, frame_size=(4, 4), pooling="max")
+
+
+def test_per_frame_modules_apply_the_encoder_to_every_frame():
+    torch.manual_seed(0)
+    encoder = FrameEncoder(in_channels=1, frame_size=(8, 8), channels=(4,))
+    x = torch.randn(2, 5, 1, 8, 8)
+    features = FrameFeatures(encoder)(x)
+    assert features.shape == (2, 5, 64)
+    torch.testing.assert_close(features[1, 3], encoder(x[1, 3:4])[0])
+    net = CNNLSTMNet(encoder=encoder, n_features=64, n_outputs=3, hidden_size=6)
+    assert net(x).shape == (2, 3)
+    mean_net = TimeMeanNet(encoder=encoder, n_features=64, n_outputs=3)
+    torch.testing.assert_close(mean_net(x), mean_net.head(features.mean(dim=1)))
+    decoder = FrameDecoder(
+        n_features=64, out_channels=1, frame_size=(8, 8), channels=(4,)
+    )
+    autoencoder = FrameAutoencoder(encoder=encoder, decoder=decoder)
+    assert autoencoder(x).shape == x.shape

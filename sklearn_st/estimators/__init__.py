@@ -1,9 +1,12 @@
 """Sequence models: scikit-learn estimators that train PyTorch modules via skorch."""
 
+from ._cnn_lstm import CNNLSTMClassifier, CNNLSTMRegressor
 from ._convlstm import ConvLSTMClassifier, ConvLSTMRegressor
 from ._lstm import LSTMClassifier, LSTMRegressor
 
 __all__ = [
+    "CNNLSTMClassifier",
+    "CNNLSTMRegressor",
     "ConvLSTMClassifier",
     "ConvLSTMRegressor",
     "LSTMClassifier",

@@ -30,6 +30,7 @@ __all__ = [
     "BaseSequenceNet",
     "BaseSequenceRegressor",
     "fill_facade_doc",
+    "standardize_targets",
 ]
 
 FACADE_PARAMS_DOC = """\
@@ -101,6 +102,20 @@ def fill_facade_doc(cls):
         "    %(model_params)s", getattr(cls, "_model_params_doc", "")
     )
     return cls
+
+
+def standardize_targets(y):
+    """Numeric targets as standardized float32 columns, with their mean and scale.
+
+    Returns ``(y_std, mean, scale)``; ``y_std`` has shape ``(n_samples,
+    n_outputs)``; a constant target gets a scale of 1.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    y = y.reshape(len(y), -1)
+    mean = y.mean(axis=0)
+    scale = y.std(axis=0)
+    scale[scale == 0] = 1.0
+    return ((y - mean) / scale).astype(np.float32), mean, scale
 
 
 _OPTIMIZERS = {
@@ -214,11 +229,24 @@ class BaseSequenceNet(BaseEstimator):
             callbacks.append(skorch.callbacks.ProgressBar())
         return callbacks
 
-    def _fit_net(self, X, y, *, n_outputs, net_class, criterion, stratified=False):
+    def _fit_net(
+        self,
+        X,
+        y,
+        *,
+        n_outputs,
+        net_class,
+        criterion,
+        stratified=False,
+        dataset=SequenceDataset,
+        train=True,
+    ):
         """Build ``net_`` and train it on validated ``X`` and encoded targets ``y``.
 
         ``criterion`` is a loss class or instance; ``stratified`` makes the early
-        stopping split keep the class proportions.
+        stopping split keep the class proportions; ``dataset`` is the skorch
+        dataset class that serves the batches. With ``train=False`` the net is
+        only initialized (its module used as built).
         """
         device = _resolve_device(self.device)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
@@ -240,7 +268,7 @@ class BaseSequenceNet(BaseEstimator):
                 batch_size=self.batch_size,
                 train_split=train_split,
                 callbacks=self._callbacks(),
-                dataset=SequenceDataset,
+                dataset=dataset,
                 dataset__mean=mean,
                 dataset__scale=scale,
                 iterator_train__shuffle=True,
@@ -251,24 +279,32 @@ class BaseSequenceNet(BaseEstimator):
                 **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
                 optimizer__weight_decay=self.weight_decay,
             )
-            self.net_.fit(X, y)
+            if train:
+                self.net_.fit(X, y)
+            else:
+                self.net_.initialize()
         return self
 
-    def _forward(self, X):
-        """The net's float32 output for ``X``, computed batch by batch.
+    def _forward(self, X, module=None):
+        """The float32 output of ``module`` (default: the net's) for ``X``, batch
+        by batch.
 
-        Every batch is zero-padded to ``batch_size``, so that the kernels always
-        see the same shape: a sample's output is then bit for bit the same whatever
-        else it is predicted with (float32 kernels round differently for another
-        batch size).
+        ``module`` maps a ``(batch, time, channels, height, width)`` batch on the
+        net's device to its output. Every batch is zero-padded to ``batch_size``, so
+        that the kernels always see the same shape: a sample's output is then bit
+        for bit the same whatever else it is computed with (float32 kernels round
+        differently for another batch size).
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
+        module = self.net_.module_ if module is None else module
+        module.eval()
         outputs = []
         batches = self.net_.get_iterator(self.net_.get_dataset(X), training=False)
-        for xb, _ in batches:
-            out = self.net_.evaluation_step((pad_batch(xb, self.batch_size), None))
-            outputs.append(out[: len(xb)].cpu().numpy())
+        with torch.no_grad():
+            for xb, _ in batches:
+                xb_padded = pad_batch(xb, self.batch_size).to(self.net_.device)
+                outputs.append(module(xb_padded)[: len(xb)].cpu().numpy())
         return np.concatenate(outputs)
 
     def __sklearn_tags__(self):
@@ -297,14 +333,9 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceNet):
             The fitted estimator.
         """
         X, y = self._validate(X, y, reset=True)
-        y = np.asarray(y, dtype=np.float64)
-        self._y_1d = y.ndim == 1
-        y = y.reshape(len(y), -1)
+        self._y_1d = np.ndim(y) == 1
+        y, self._y_mean, self._y_scale = standardize_targets(y)
         self.n_outputs_ = y.shape[1]
-        self._y_mean = y.mean(axis=0)
-        self._y_scale = y.std(axis=0)
-        self._y_scale[self._y_scale == 0] = 1.0
-        y = ((y - self._y_mean) / self._y_scale).astype(np.float32)
         return self._fit_net(
             X,
             y,

@@ -6,7 +6,12 @@ import torch
 
 from ..nn import to_btchw
 
-__all__ = ["SequenceDataset", "collate_batch", "pad_batch"]
+__all__ = [
+    "ReconstructionDataset",
+    "SequenceDataset",
+    "collate_batch",
+    "pad_batch",
+]
 
 
 class SequenceDataset(skorch.dataset.Dataset):
@@ -34,6 +39,18 @@ class SequenceDataset(skorch.dataset.Dataset):
     def __getitem__(self, i):
         xb, yb = self.__getitems__([i])
         return xb[0], yb[0]
+
+
+class ReconstructionDataset(SequenceDataset):
+    """A :class:`SequenceDataset` whose target is the (standardized) batch itself.
+
+    For autoencoders: the input is not copied into a target array, each batch is
+    its own target.
+    """
+
+    def __getitems__(self, indices):
+        xb, _ = super().__getitems__(indices)
+        return xb, xb
 
 
 def collate_batch(batch):

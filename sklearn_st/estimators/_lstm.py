@@ -35,8 +35,10 @@ class _LSTMModel:
     _input_ndims = (2, 3)
     _input_hint = (
         "For image frames, put a frame encoder before it, e.g. "
+        "make_pipeline(CNNFeatureExtractor(), LSTMRegressor()) or "
         "make_pipeline(FrameFlattener(), LSTMRegressor()), or use "
-        "ConvLSTMRegressor(), which reads the frames themselves."
+        "CNNLSTMRegressor() or ConvLSTMRegressor(), which read the frames "
+        "themselves."
     )
 
     def _build_module(self, input_shape, n_outputs):

@@ -1,0 +1,52 @@
+"""The per-frame CNN's parameters, shared by CNNFeatureExtractor and the CNN-LSTMs."""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..nn import FrameEncoder
+
+__all__ = ["FRAME_CNN_CONSTRAINTS", "FRAME_CNN_PARAMS_DOC", "build_frame_encoder"]
+
+FRAME_CNN_CONSTRAINTS = {
+    "channels": [tuple, list],
+    "n_features": [Interval(Integral, 1, None, closed="left")],
+    "pooling": [StrOptions({"avg", "flatten"})],
+}
+
+FRAME_CNN_PARAMS_DOC = """\
+    channels : tuple of int, default={channels}
+        Output channels of the CNN's blocks (3x3 convolution, ReLU, 2x2 average
+        pooling), one entry per block.
+
+    n_features : int, default={n_features}
+        Features the CNN extracts from each frame.
+
+    pooling : {{'avg', 'flatten'}}, default='{pooling}'
+        How the CNN's last feature map becomes a vector: 'avg' averages it over
+        space (what is in the frame, wherever it is), 'flatten' keeps every
+        position (what is where; needed to read motion)."""
+
+
+def build_frame_encoder(estimator, input_shape):
+    """The :class:`~sklearn_st.nn.FrameEncoder` that ``estimator``'s parameters name.
+
+    ``input_shape`` is ``(time, channels, height, width)``. On 1x1 frames (feature
+    sequences) the kernels are 1x1: a 3x3 kernel would act through its centre only.
+    """
+    channels = tuple(estimator.channels)
+    if not channels or not all(
+        isinstance(c, Integral) and not isinstance(c, bool) and c >= 1 for c in channels
+    ):
+        raise ValueError(
+            f"channels must be a non-empty tuple of positive ints, got {channels!r}."
+        )
+    _, in_channels, height, width = input_shape
+    return FrameEncoder(
+        in_channels=in_channels,
+        frame_size=(height, width),
+        channels=channels,
+        n_features=estimator.n_features,
+        pooling=estimator.pooling,
+        kernel_size=1 if (height, width) == (1, 1) else 3,
+    )

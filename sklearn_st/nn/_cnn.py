@@ -1,0 +1,219 @@
+"""Per-frame convolutional encoders, their decoder, and the CNN-LSTM built on them."""
+
+import math
+
+import torch
+from torch import nn
+
+from ._lstm import LSTMNet
+
+__all__ = [
+    "CNNLSTMNet",
+    "FrameAutoencoder",
+    "FrameDecoder",
+    "FrameEncoder",
+    "FrameFeatures",
+    "TimeMeanNet",
+    "per_frame",
+]
+
+
+def _block_sizes(frame_size, n_blocks):
+    """Feature-map ``(height, width)`` after each of ``n_blocks`` 2x2 poolings.
+
+    A map stops shrinking once a side is 1 pixel.
+    """
+    sizes, size = [], tuple(frame_size)
+    for _ in range(n_blocks):
+        if min(size) >= 2:
+            size = (size[0] // 2, size[1] // 2)
+        sizes.append(size)
+    return sizes
+
+
+class FrameEncoder(nn.Module):
+    """A small CNN: frames ``(N, channels, height, width)`` to ``(N, n_features)``.
+
+    Each entry of ``channels`` is a block: a 'same' convolution, ReLU and 2x2
+    average pooling (skipped once a side of the map is 1 pixel). Average pooling,
+    not max pooling, so that the maps keep where things are to a fraction of a
+    pixel. The last map becomes a vector by global average pooling
+    (``pooling='avg'``: what is there, wherever it is) or by flattening
+    (``'flatten'``: what is where), then a linear layer gives ``n_features``.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of the frames.
+    frame_size : tuple of (int, int)
+        ``(height, width)`` of the frames.
+    channels : tuple of int, default=(16, 32)
+        Output channels of each block.
+    n_features : int, default=64
+        Length of the feature vector.
+    pooling : {'avg', 'flatten'}, default='flatten'
+        How the last feature map becomes a vector.
+    kernel_size : int, default=3
+        Side of the (odd) convolution kernels.
+    """
+
+    def __init__(
+        self,
+        *,
+        in_channels: int,
+        frame_size: tuple[int, int],
+        channels: tuple[int, ...] = (16, 32),
+        n_features: int = 64,
+        pooling: str = "flatten",
+        kernel_size: int = 3,
+    ):
+        super().__init__()
+        if pooling not in ("avg", "flatten"):
+            raise ValueError(f"pooling must be 'avg' or 'flatten', got {pooling!r}")
+        layers, size, n_in = [], tuple(frame_size), in_channels
+        sizes = _block_sizes(frame_size, len(channels))
+        for n_out, next_size in zip(channels, sizes, strict=True):
+            layers += [nn.Conv2d(n_in, n_out, kernel_size, padding="same"), nn.ReLU()]
+            if next_size != size:
+                layers.append(nn.AvgPool2d(2))
+            size, n_in = next_size, n_out
+        if pooling == "avg":
+            layers.append(nn.AdaptiveAvgPool2d(1))
+            size = (1, 1)
+        layers += [nn.Flatten(), nn.Linear(n_in * math.prod(size), n_features)]
+        self.layers = nn.Sequential(*layers)
+        self.n_features = n_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layers(x)
+
+
+class FrameDecoder(nn.Module):
+    """The mirror of :class:`FrameEncoder`: ``(N, n_features)`` to frames.
+
+    A linear layer and ReLU give the encoder's last feature map; each block, in
+    reverse, upsamples it (nearest) to the size it had before pooling and applies
+    a 'same' convolution and ReLU; a last convolution gives ``out_channels``
+    (no activation: the frames it reconstructs are standardized).
+
+    Parameters
+    ----------
+    n_features : int
+        Length of the feature vector.
+    out_channels : int
+        Channels of the frames.
+    frame_size : tuple of (int, int)
+        ``(height, width)`` of the frames.
+    channels : tuple of int, default=(16, 32)
+        The encoder's ``channels`` (the decoder runs them backwards).
+    kernel_size : int, default=3
+        Side of the (odd) convolution kernels.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_features: int,
+        out_channels: int,
+        frame_size: tuple[int, int],
+        channels: tuple[int, ...] = (16, 32),
+        kernel_size: int = 3,
+    ):
+        super().__init__()
+        sizes = [tuple(frame_size), *_block_sizes(frame_size, len(channels))]
+        self.start = (channels[-1], *sizes[-1])
+        self.project = nn.Sequential(
+            nn.Linear(n_features, math.prod(self.start)), nn.ReLU()
+        )
+        layers, n_in = [], channels[-1]
+        for i in reversed(range(len(channels))):
+            n_out = channels[i - 1] if i > 0 else channels[0]
+            if sizes[i] != sizes[i + 1]:
+                layers.append(nn.Upsample(size=sizes[i], mode="nearest"))
+            layers += [nn.Conv2d(n_in, n_out, kernel_size, padding="same"), nn.ReLU()]
+            n_in = n_out
+        layers.append(nn.Conv2d(n_in, out_channels, kernel_size, padding="same"))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.layers(self.project(z).reshape(len(z), *self.start))
+
+
+def per_frame(module, x: torch.Tensor) -> torch.Tensor:
+    """``module`` applied to every frame: ``(B, T, C, H, W)`` to ``(B, T, ...)``.
+
+    All ``B * T`` frames go through ``module`` as one batch.
+    """
+    batch, time = x.shape[:2]
+    out = module(x.reshape(batch * time, *x.shape[2:]))
+    return out.reshape(batch, time, *out.shape[1:])
+
+
+class FrameAutoencoder(nn.Module):
+    """Encoder and decoder applied to every frame: ``(B, T, C, H, W)`` in and out.
+
+    Trained to reproduce its input; ``encoder`` is what is kept.
+    """
+
+    def __init__(self, *, encoder: nn.Module, decoder: nn.Module):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return per_frame(lambda frames: self.decoder(self.encoder(frames)), x)
+
+
+class FrameFeatures(nn.Module):
+    """A frame encoder applied to every frame: ``(B, T, C, H, W)`` to ``(B, T, F)``."""
+
+    def __init__(self, encoder: nn.Module):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return per_frame(self.encoder, x)
+
+
+class TimeMeanNet(nn.Module):
+    """Frame encoder, mean of the features over time, linear head.
+
+    ``(B, T, C, H, W)`` to ``(B, n_outputs)``: trains a frame encoder on a
+    sequence-level target without a recurrent model.
+    """
+
+    def __init__(self, *, encoder: nn.Module, n_features: int, n_outputs: int):
+        super().__init__()
+        self.encoder = encoder
+        self.head = nn.Linear(n_features, n_outputs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(per_frame(self.encoder, x).mean(dim=1))
+
+
+class CNNLSTMNet(nn.Module):
+    """A frame encoder applied to every frame, then an LSTM over the features.
+
+    Input ``(batch, time, channels, height, width)``; the encoder sees all
+    ``batch * time`` frames at once; output ``(batch, n_outputs)``.
+
+    Parameters
+    ----------
+    encoder : torch.nn.Module
+        Maps ``(N, channels, height, width)`` to ``(N, n_features)``.
+    n_features : int
+        Length of the encoder's vectors.
+    n_outputs : int
+        Width of the head.
+    **lstm
+        ``hidden_size``, ``num_layers``, ``bidirectional``, ``dropout`` of
+        :class:`LSTMNet`.
+    """
+
+    def __init__(self, *, encoder: nn.Module, n_features: int, n_outputs: int, **lstm):
+        super().__init__()
+        self.encoder = encoder
+        self.lstm = LSTMNet(n_features=n_features, n_outputs=n_outputs, **lstm)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.lstm(per_frame(self.encoder, x))
