@@ -158,3 +158,10 @@ def test_cnn_feature_extractor_in_a_classification_pipeline(clips):
         CNNFeatureExtractor(**FAST), LSTMClassifier(max_epochs=2, random_state=0)
     ).fit(X, labels)
     assert model.predict_proba(X).shape == (24, 2)
+
+
+def test_cnn_feature_extractor_documents_its_own_defaults():
+    doc = CNNFeatureExtractor.__doc__
+    assert "n_features : int, default=16" in doc
+    assert "max_epochs : int, default=20" in doc
+    assert "pooling : {'avg', 'flatten'}, default='flatten'" in doc

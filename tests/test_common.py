@@ -1,5 +1,8 @@
 """scikit-learn's own conformance checks on every public estimator."""
 
+import inspect
+import re
+
 import pytest
 from sklearn.base import BaseEstimator
 from sklearn.utils import get_tags
@@ -49,3 +52,14 @@ def test_common_has_no_expected_failures():
 def test_common_two_d_checks_are_not_turned_off(estimator):
     # two_d_array=False makes scikit-learn skip every check silently
     assert get_tags(estimator).input_tags.two_d_array
+
+
+@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+def test_common_docstrings_state_each_class_own_defaults(cls):
+    # shared parameter docs are filled per class; a default changed in one class
+    # must show in its own docstring
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        if name == "self":
+            continue
+        pattern = rf"\n    {name} : [^\n]*default={re.escape(repr(param.default))}\n"
+        assert re.search(pattern, cls.__doc__), (cls.__name__, name)

@@ -86,9 +86,10 @@ def fill_facade_doc(cls):
     """Fill the shared parameter docs into the docstring of ``cls``.
 
     ``%(model_params)s`` becomes ``cls._model_params_doc`` (the parameters a model
-    family shares between its regressor and classifier), ``%(class_weight)s`` the
-    classifiers' ``class_weight`` and ``%(facade_params)s`` the facade's parameters,
-    with the defaults of ``cls.__init__``.
+    family shares between its regressor and classifier, a ``%``-template such as
+    ``default=%(filters)r``), ``%(class_weight)s`` the classifiers' ``class_weight``
+    and ``%(facade_params)s`` the facade's parameters; defaults are those of
+    ``cls.__init__``.
     """
     defaults = {
         name: param.default
@@ -99,7 +100,7 @@ def fill_facade_doc(cls):
     )
     doc = doc.replace("    %(class_weight)s", CLASS_WEIGHT_DOC)
     cls.__doc__ = doc.replace(
-        "    %(model_params)s", getattr(cls, "_model_params_doc", "")
+        "    %(model_params)s", getattr(cls, "_model_params_doc", "") % defaults
     )
     return cls
 

@@ -17,12 +17,7 @@ class _CNNLSTMModel:
 
     _constraints = {**FRAME_CNN_CONSTRAINTS, **_LSTM_CONSTRAINTS}
 
-    @staticmethod
-    def _params_doc(pooling):
-        cnn = FRAME_CNN_PARAMS_DOC.format(
-            channels=(16, 32), n_features=64, pooling=pooling
-        )
-        return cnn + "\n\n" + _LSTMModel._model_params_doc
+    _model_params_doc = FRAME_CNN_PARAMS_DOC + "\n\n" + _LSTMModel._model_params_doc
 
     def _build_module(self, input_shape, n_outputs):
         return CNNLSTMNet(
@@ -85,7 +80,6 @@ class CNNLSTMRegressor(_CNNLSTMModel, BaseSequenceRegressor):
     (3, 2)
     """
 
-    _model_params_doc = _CNNLSTMModel._params_doc(pooling="flatten")
     _parameter_constraints: dict = {
         **BaseSequenceRegressor._parameter_constraints,
         **_CNNLSTMModel._constraints,
@@ -185,7 +179,6 @@ class CNNLSTMClassifier(_CNNLSTMModel, BaseSequenceClassifier):
     3
     """
 
-    _model_params_doc = _CNNLSTMModel._params_doc(pooling="avg")
     _parameter_constraints: dict = {
         **BaseSequenceClassifier._parameter_constraints,
         **_CNNLSTMModel._constraints,

@@ -32,22 +32,22 @@ class _ConvLSTMModel:
     """What the ConvLSTM regressor and classifier share: parameters and module."""
 
     _model_params_doc = """\
-    filters : int or tuple of int, default=8
+    filters : int or tuple of int, default=%(filters)r
         Channels of the hidden state; a tuple stacks one layer per entry.
 
-    kernel_size : int, default=3
+    kernel_size : int, default=%(kernel_size)r
         Side of the convolution kernels.
 
-    padding : {'same', 'valid'}, default='same'
+    padding : {'same', 'valid'}, default=%(padding)r
         Padding of each layer's input convolution.
 
-    dropout : float, default=0.0
+    dropout : float, default=%(dropout)r
         Dropout on each layer's input, one mask per sequence.
 
-    recurrent_dropout : float, default=0.0
+    recurrent_dropout : float, default=%(recurrent_dropout)r
         Dropout on the hidden state fed back to the recurrent convolution.
 
-    pooling : {'avg', 'max', 'flatten'}, default='avg'
+    pooling : {'avg', 'max', 'flatten'}, default=%(pooling)r
         How the last hidden state becomes the head's input."""
 
     def _build_module(self, input_shape, n_outputs):
@@ -242,16 +242,16 @@ class ConvLSTMClassifier(_ConvLSTMModel, BaseSequenceClassifier):
     def __init__(
         self,
         *,
-        filters=8,
+        filters=16,
         kernel_size=3,
         padding="same",
         dropout=0.0,
         recurrent_dropout=0.0,
-        pooling="avg",
+        pooling="max",
         class_weight=None,
-        max_epochs=50,
-        batch_size=16,
-        lr=1e-2,
+        max_epochs=40,
+        batch_size=32,
+        lr=3e-3,
         optimizer="adam",
         weight_decay=0.0,
         early_stopping=False,

@@ -15,14 +15,14 @@ FRAME_CNN_CONSTRAINTS = {
 }
 
 FRAME_CNN_PARAMS_DOC = """\
-    channels : tuple of int, default={channels}
+    channels : tuple of int, default=%(channels)r
         Output channels of the CNN's blocks (3x3 convolution, ReLU, 2x2 average
         pooling), one entry per block.
 
-    n_features : int, default={n_features}
+    n_features : int, default=%(n_features)r
         Features the CNN extracts from each frame.
 
-    pooling : {{'avg', 'flatten'}}, default='{pooling}'
+    pooling : {'avg', 'flatten'}, default=%(pooling)r
         How the CNN's last feature map becomes a vector: 'avg' averages it over
         space (what is in the frame, wherever it is), 'flatten' keeps every
         position (what is where; needed to read motion)."""

@@ -21,16 +21,16 @@ class _LSTMModel:
     """What the LSTM regressor and classifier share: inputs, parameters, module."""
 
     _model_params_doc = """\
-    hidden_size : int, default=32
+    hidden_size : int, default=%(hidden_size)r
         Features in the LSTM's hidden state.
 
-    num_layers : int, default=1
+    num_layers : int, default=%(num_layers)r
         Stacked LSTM layers.
 
-    bidirectional : bool, default=False
+    bidirectional : bool, default=%(bidirectional)r
         Also read the sequence backwards; the head sees both final states.
 
-    dropout : float, default=0.0
+    dropout : float, default=%(dropout)r
         Dropout between stacked layers and on the final hidden state."""
     _input_ndims = (2, 3)
     _input_hint = (

@@ -97,9 +97,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
     (3, 2)
     """
 
-    _model_params_doc = FRAME_CNN_PARAMS_DOC.format(
-        channels=(16, 32), n_features=64, pooling="flatten"
-    )
+    _model_params_doc = FRAME_CNN_PARAMS_DOC
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         **FRAME_CNN_CONSTRAINTS,
@@ -113,7 +111,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
         objective="autoencoder",
         encoder=None,
         channels=(16, 32),
-        n_features=64,
+        n_features=16,
         pooling="flatten",
         max_epochs=20,
         batch_size=32,
