@@ -1,45 +1,150 @@
-"""The command line, python -m sklearn_st."""
+"""The command line, python -m sklearn_st compare."""
 
+import json
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sklearn_st.__main__ import main
+from sklearn_st._compare import MODELS
+from sklearn_st.datasets import make_moving_digits
+
+TINY = [
+    *("--n-samples", "24", "--n-frames", "3", "--frame-size", "16"),
+    *("--cv", "2", "--max-epochs", "1"),
+]
 
 
-def test_main_prints_a_table_of_every_model(capsys):
-    status = main(
-        [
-            *("--n-samples", "24", "--n-frames", "3", "--frame-size", "16"),
-            *("--cv", "2", "--max-epochs", "2"),
-        ]
-    )
-    assert status == 0
-    out = capsys.readouterr().out
-    assert "X (24, 3, 16, 16, 1) uint8" in out
-    rows = re.findall(r"^(flatten.*?)\s+(-?\d+\.\d+) ± (\d+\.\d+)\s+", out, re.M)
-    assert [name for name, _, _ in rows] == [
-        "flatten -> LSTMRegressor",
-        "flatten(time) -> RidgeCV",
-    ]
-    for name in ["cnn -> LSTMRegressor", "CNNLSTMRegressor", "ConvLSTMRegressor"]:
-        assert re.search(rf"^{name}\s+-?\d+\.\d+ ± \d+\.\d+", out, re.M), name
+def _run(capsys, *args):
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
-def test_main_rejects_bad_arguments(capsys):
+def _error(capsys, *args):
     with pytest.raises(SystemExit) as exc:
-        main(["--cv", "1"])
+        main(list(args))
     assert exc.value.code == 2
-    assert "need --cv >= 2" in capsys.readouterr().err
+    return capsys.readouterr().err
+
+
+def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
+    status, out, err = _run(capsys, "compare", *TINY, "--out", str(tmp_path))
+    assert status == 0
+    assert "X (24, 3, 16, 16, 1) uint8" in out and "regression, R^2" in out
+    for name in MODELS.values():
+        row = re.search(rf"^{re.escape(name)}\s+(-?\d+\.\d+) ± (\d+\.\d+)\s", out, re.M)
+        assert row, name
+    # the progress bar counts model folds
+    assert f"{len(MODELS) * 2}/{len(MODELS) * 2}" in err
+
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["metric"] == "r2" and results["cv"] == 2
+    assert results["data"]["X_shape"] == [24, 3, 16, 16, 1]
+    assert results["data"]["task"] == "regression"
+    assert [m["key"] for m in results["models"]] == list(MODELS)
+    for model in results["models"]:
+        assert set(model) == {
+            "key",
+            "name",
+            "estimator",
+            "scores",
+            "score_mean",
+            "score_std",
+            "fit_seconds_mean",
+            "predict_seconds_mean",
+            "n_parameters",
+        }
+        assert len(model["scores"]) == 2
+        assert model["score_mean"] == pytest.approx(np.mean(model["scores"]))
+        assert model["fit_seconds_mean"] > 0 and model["n_parameters"] > 0
+    ridge = results["models"][-1]
+    assert ridge["n_parameters"] == 2 * (3 * 16 * 16) + 2  # two outputs' coefficients
+
+    figure = (tmp_path / "comparison.png").read_bytes()
+    assert figure[:8] == b"\x89PNG\r\n\x1a\n" and len(figure) > 10_000
+
+
+def test_main_compare_classifies_labels_with_accuracy(capsys, tmp_path):
+    args = [*TINY, "--target", "digit", "--models", "flatten,ridge"]
+    # every digit needs a sample in each of the 2 folds
+    args[1] = "100"
+    status, out, _ = _run(capsys, *args, "--out", str(tmp_path), "--no-progress")
+    assert status == 0 and "classification, accuracy" in out
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["metric"] == "accuracy"
+    assert [m["key"] for m in results["models"]] == ["flatten", "ridge"]
+    assert all(0 <= s <= 1 for m in results["models"] for s in m["scores"])
+
+
+def test_main_compare_on_a_users_npz(capsys, tmp_path):
+    X, y = make_moving_digits(20, n_frames=3, frame_size=12, random_state=0)
+    path = tmp_path / "clips.npz"
+    np.savez(path, X=X[..., 0], y=y[:, 0])  # 4-D frames, one target
+    out_dir = tmp_path / "out"
+    status, out, _ = _run(
+        capsys,
+        *("--data", str(path), "--cv", "2", "--models", "ridge,convlstm"),
+        *("--max-epochs", "1", "--out", str(out_dir), "--no-progress"),
+    )
+    assert status == 0 and f"{path}: X (20, 3, 12, 12) uint8, y (20,)" in out
+    results = json.loads((out_dir / "results.json").read_text())
+    assert results["data"]["source"] == str(path)
+    assert (out_dir / "comparison.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "arrays, message",
+    [
+        ({"X": np.zeros((6, 3, 4))}, "no array named 'y' (it holds 'X')"),
+        ({"images": np.zeros((6, 3)), "y": np.zeros(6)}, "no array named 'X'"),
+        ({"X": np.zeros(6), "y": np.zeros(6)}, "is not a batch of sequences"),
+        ({"X": np.full((6, 3), np.nan), "y": np.zeros(6)}, "contains NaN"),
+        ({"X": np.zeros((6, 3)), "y": np.zeros(5)}, "n_samples = 6 like X, got (5,)"),
+    ],
+    ids=["no y", "no X", "1-D X", "NaN", "short y"],
+)
+def test_main_compare_names_what_is_wrong_with_a_npz(capsys, tmp_path, arrays, message):
+    path = tmp_path / "data.npz"
+    np.savez(path, **arrays)
+    assert message in _error(capsys, "compare", "--data", str(path))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--cv", "1"], "--cv must be at least 2"),
+        (["--cv", "0"], "must be a positive integer"),
+        (["--models", "flatten,lstm3d"], "unknown model(s) lstm3d"),
+        (["--target", "colour"], "invalid choice: 'colour'"),
+        (["--data", "missing.npz"], "no such file"),
+        (["--n-samples", "3"], "needs at least 6 samples"),
+    ],
+)
+def test_main_compare_rejects_bad_arguments(capsys, tmp_path, args, message):
+    assert message in _error(capsys, *args, "--out", str(tmp_path))
+
+
+def test_main_compare_rejects_a_text_file(capsys, tmp_path):
+    path = tmp_path / "notes.npz"
+    path.write_text("not numpy")
+    assert "cannot read it as a .npz file" in _error(capsys, "--data", str(path))
 
 
 def test_main_help_runs_as_a_module():
-    result = subprocess.run(
-        [sys.executable, "-m", "sklearn_st", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "moving digits" in result.stdout
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "sklearn_st", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    top = run("--help")
+    assert "compare" in top and "moving digits" in top
+    detail = run("compare", "--help")
+    for option in ["--data", "--target", "--models", "--cv", "--out", "--n-jobs"]:
+        assert option in detail

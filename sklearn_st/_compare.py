@@ -1,0 +1,141 @@
+"""The encoder comparison behind ``python -m sklearn_st compare``.
+
+Each approach is a scikit-learn estimator (a Pipeline where it has an encoder
+step); every (approach, fold) pair is one job: fit on the training folds, score
+on the held-out one, timed.
+"""
+
+import time
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.linear_model import RidgeClassifierCV, RidgeCV
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from .estimators import (
+    CNNLSTMClassifier,
+    CNNLSTMRegressor,
+    ConvLSTMClassifier,
+    ConvLSTMRegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+)
+from .transformers import CNNFeatureExtractor, FrameFlattener
+
+__all__ = ["MODELS", "is_classification", "make_models", "n_parameters", "run"]
+
+#: The approaches ``compare`` knows, by their command-line key.
+MODELS = {
+    "flatten": "FrameFlattener -> LSTM",
+    "cnn": "CNNFeatureExtractor -> LSTM",
+    "cnn-lstm": "CNN-LSTM (end to end)",
+    "convlstm": "ConvLSTM",
+    "ridge": "FrameFlattener(time) -> Ridge",
+}
+
+
+def is_classification(y):
+    """Labels (integers, strings, booleans) are classified; floats regressed."""
+    y = np.asarray(y)
+    return y.ndim == 1 and y.dtype.kind not in "fc"
+
+
+def make_models(keys, *, classification, max_epochs=None, random_state=None):
+    """The estimators of the approaches ``keys``, in that order, as a dict."""
+    neural = {"random_state": random_state}
+    if max_epochs is not None:
+        neural["max_epochs"] = max_epochs
+    lstm = LSTMClassifier if classification else LSTMRegressor
+    alphas = np.logspace(-2, 4, 13)
+    build = {
+        "flatten": lambda: make_pipeline(FrameFlattener(), lstm(**neural)),
+        "cnn": lambda: make_pipeline(CNNFeatureExtractor(**neural), lstm(**neural)),
+        "cnn-lstm": lambda: (CNNLSTMClassifier if classification else CNNLSTMRegressor)(
+            **neural
+        ),
+        "convlstm": lambda: (
+            ConvLSTMClassifier if classification else ConvLSTMRegressor
+        )(**neural),
+        "ridge": lambda: make_pipeline(
+            FrameFlattener(flatten_time=True),
+            StandardScaler(),
+            (RidgeClassifierCV if classification else RidgeCV)(alphas=alphas),
+        ),
+    }
+    return {key: build[key]() for key in keys}
+
+
+def n_parameters(estimator):
+    """Number of learned weights a fitted estimator predicts with.
+
+    Torch modules count their parameters (for :class:`CNNFeatureExtractor` the
+    encoder only: its decoder or training head is not used to predict); linear
+    models their coefficients and intercepts; scalers count nothing.
+    """
+    if isinstance(estimator, Pipeline):
+        return sum(n_parameters(step) for _, step in estimator.steps)
+    if hasattr(estimator, "net_"):
+        module = estimator.net_.module_
+        if isinstance(estimator, CNNFeatureExtractor):
+            module = module.encoder
+        return sum(p.numel() for p in module.parameters())
+    return sum(
+        np.size(getattr(estimator, name, ())) for name in ("coef_", "intercept_")
+    )
+
+
+def _fit_and_score(key, fold, model, X, y, train, test):
+    model = clone(model)
+    start = time.perf_counter()
+    model.fit(X[train], y[train])
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    score = model.score(X[test], y[test])
+    predict_s = time.perf_counter() - start
+    return key, fold, score, fit_s, predict_s, n_parameters(model)
+
+
+def run(models, X, y, *, cv=3, n_jobs=None, random_state=None, progress=None):
+    """Cross-validate every model; returns one result dict per model.
+
+    ``progress`` is called once per finished (model, fold) job, e.g. a tqdm
+    bar's ``update``. Folds are stratified for classifiers.
+    """
+    classifier = all(is_classifier(model) for model in models.values())
+    splitter = (StratifiedKFold if classifier else KFold)(
+        cv, shuffle=True, random_state=random_state
+    )
+    folds = list(splitter.split(np.zeros((len(y), 1)), y))
+    jobs = (
+        delayed(_fit_and_score)(key, fold, model, X, y, train, test)
+        for key, model in models.items()
+        for fold, (train, test) in enumerate(folds)
+    )
+    results = {key: [] for key in models}
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    for key, *result in parallel(jobs):
+        results[key].append(result)
+        if progress is not None:
+            progress()
+    report = []
+    for key, rows in results.items():
+        _, scores, fit_s, predict_s, n_params = (
+            np.asarray(col) for col in zip(*sorted(rows), strict=True)
+        )
+        report.append(
+            {
+                "key": key,
+                "name": MODELS[key],
+                "estimator": repr(models[key]),
+                "scores": scores.tolist(),
+                "score_mean": float(scores.mean()),
+                "score_std": float(scores.std()),
+                "fit_seconds_mean": float(fit_s.mean()),
+                "predict_seconds_mean": float(predict_s.mean()),
+                "n_parameters": int(n_params.max()),
+            }
+        )
+    return report

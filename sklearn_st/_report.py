@@ -1,0 +1,57 @@
+"""The figure of ``python -m sklearn_st compare`` (needs matplotlib: the plot extra)."""
+
+import numpy as np
+
+__all__ = ["plot_comparison"]
+
+
+def _frame_image(frame):
+    """A channel-last frame as something ``imshow`` shows: grey or RGB."""
+    frame = np.asarray(frame, dtype=np.float64)
+    if frame.ndim == 3:
+        frame = frame[..., 0] if frame.shape[-1] != 3 else frame
+    low, high = frame.min(), frame.max()
+    return (frame - low) / (high - low) if high > low else np.zeros_like(frame)
+
+
+def plot_comparison(report, X, *, metric, path, max_frames=8):
+    """Write a PNG: score against fit time per approach, and example frames.
+
+    ``report`` is :func:`sklearn_st._compare.run`'s list; ``X`` the data (its
+    first clip is shown when its samples are frames, 4-D or 5-D).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frames = X[0] if X.ndim >= 4 else None
+    n_strip = 0 if frames is None else min(len(frames), max_frames)
+    fig = plt.figure(figsize=(8, 6.5 if n_strip else 5), layout="constrained")
+    grid = fig.add_gridspec(
+        2 if n_strip else 1, max(n_strip, 1), height_ratios=([4, 1] if n_strip else [1])
+    )
+    ax = fig.add_subplot(grid[0, :])
+    for row in report:
+        ax.errorbar(
+            row["fit_seconds_mean"],
+            row["score_mean"],
+            yerr=row["score_std"],
+            fmt="o",
+            capsize=3,
+            label=f"{row['name']} ({row['n_parameters']:,} weights)",
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel("mean fit time per fold (s, log scale)")
+    ax.set_ylabel(f"{metric} (mean ± std over folds)")
+    ax.set_title("Encoders compared by cross-validation")
+    ax.legend(fontsize="small", loc="best")
+    ax.grid(alpha=0.3)
+    for t in range(n_strip):
+        strip = fig.add_subplot(grid[1, t])
+        strip.imshow(_frame_image(frames[t]), cmap="gray")
+        strip.set_title(f"t={t}", fontsize="small")
+        strip.axis("off")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

@@ -1,0 +1,55 @@
+"""Smoke tests: every script in examples/ runs, in a reduced size."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_examples_are_all_smoke_tested():
+    assert {path.stem for path in EXAMPLES.glob("*.py")} == {
+        "three_approaches",
+        "grid_search_encoder",
+        "read_video",
+    }
+
+
+def test_example_three_approaches():
+    scores = _load("three_approaches").main(
+        n_samples=24, frame_size=16, max_epochs=1, cv=2
+    )
+    assert len(scores) == 4 and all(np.isfinite(list(scores.values())))
+
+
+def test_example_grid_search_swaps_the_encoder():
+    search = _load("grid_search_encoder").main(
+        n_samples=24, frame_size=16, max_epochs=1, cv=2
+    )
+    encoders = {type(p["encoder"]).__name__ for p in search.cv_results_["params"]}
+    assert encoders == {"FrameFlattener", "CNNFeatureExtractor"}
+    assert len(search.cv_results_["params"]) == 6
+
+
+def test_example_read_video(tmp_path):
+    pytest.importorskip("av")
+    example = _load("read_video")
+    path = tmp_path / "demo.mp4"
+    velocities = example.write_demo_video(path, n_frames=48)
+    frames = example.read_video(path)
+    assert frames.shape == (48, 32, 32, 3) and frames.dtype == np.uint8
+    assert velocities.shape == (48, 2)
+    clips = example.to_clips(frames, 8)
+    assert clips.shape == (6, 8, 32, 32, 3)
+    np.testing.assert_array_equal(clips[1, 0], frames[8])
+    X, score = example.main(n_frames=96, max_epochs=1)
+    assert X.shape == (12, 8, 32, 32, 3) and np.isfinite(score)
