@@ -77,3 +77,20 @@ def test_bad_targets_for_regressors():
         LSTMRegressor().fit(GOOD, Y[:5])
     with pytest.raises(ValueError, match="requires y to be passed"):
         LSTMRegressor().fit(GOOD, None)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        LSTMRegressor(max_epochs=5),
+        CNNLSTMRegressor(**{**_CNN, "max_epochs": 5}),
+        CNNFeatureExtractor(**{**_CNN, "max_epochs": 5}),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_diverging_fit_stops_with_an_error_naming_the_learning_rate(estimator):
+    estimator.set_params(lr=1e6, optimizer="sgd")
+    with pytest.raises(
+        ValueError, match=r"diverged: .* Lower the learning rate \(lr=1e\+06"
+    ):
+        estimator.fit(GOOD * 1e3, Y * 1e3)

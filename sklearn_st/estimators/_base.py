@@ -62,6 +62,11 @@ FACADE_PARAMS_DOC = """\
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
 
+    warm_start : bool, default=False
+        When fitted already, ``fit`` goes on training the fitted net for another
+        ``max_epochs`` epochs (same per-sample shape, input and target scaling,
+        and classes) instead of starting afresh.
+
     device : {{'cpu', 'cuda', 'auto'}} or torch.device, default='cpu'
         Where the net is trained and run; 'auto' takes 'cuda' when available.
 
@@ -147,6 +152,27 @@ def _seeded_torch(seed, device):
         yield
 
 
+class _StopOnDivergence(skorch.callbacks.Callback):
+    """Stop training with a clear error as soon as a batch's loss is NaN or inf.
+
+    A diverged net would otherwise go on training on NaN weights and predict NaN.
+    """
+
+    def __init__(self, estimator_name):
+        self.estimator_name = estimator_name
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        key = "train_loss" if training else "valid_loss"
+        loss = net.history[-1, "batches", -1, key]
+        if not np.isfinite(loss):
+            raise ValueError(
+                f"{self.estimator_name} diverged: the {key.replace('_', ' ')} became "
+                f"{loss} in epoch {len(net.history)}. Lower the learning rate "
+                f"(lr={net.lr:g} now), or check the inputs and targets for extreme "
+                "values."
+            )
+
+
 class BaseSequenceNet(BaseEstimator):
     """Everything a sequence model shares; subclasses give parameters and a module.
 
@@ -167,6 +193,7 @@ class BaseSequenceNet(BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
         "device": [StrOptions({"cpu", "cuda", "auto"}), torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -186,6 +213,7 @@ class BaseSequenceNet(BaseEstimator):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        warm_start=False,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -199,6 +227,7 @@ class BaseSequenceNet(BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -219,7 +248,8 @@ class BaseSequenceNet(BaseEstimator):
         )
 
     def _callbacks(self):
-        callbacks = [clone(cb, safe=False) for cb in self.callbacks or []]
+        callbacks = [_StopOnDivergence(type(self).__name__)]
+        callbacks += [clone(cb, safe=False) for cb in self.callbacks or []]
         if self.early_stopping:
             callbacks.append(
                 skorch.callbacks.EarlyStopping(
@@ -241,16 +271,23 @@ class BaseSequenceNet(BaseEstimator):
         stratified=False,
         dataset=SequenceDataset,
         train=True,
+        partial=False,
     ):
         """Build ``net_`` and train it on validated ``X`` and encoded targets ``y``.
 
         ``criterion`` is a loss class or instance; ``stratified`` makes the early
         stopping split keep the class proportions; ``dataset`` is the skorch
         dataset class that serves the batches. With ``train=False`` the net is
-        only initialized (its module used as built).
+        only initialized (its module used as built); ``partial=True`` trains one
+        epoch. When :meth:`_continues`, the fitted net trains on instead.
         """
-        device = _resolve_device(self.device)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        epochs = 1 if partial else self.max_epochs
+        if self._continues(partial):
+            with _seeded_torch(seed, self.net_.device):
+                self.net_.partial_fit(X, y, epochs=epochs)
+            return self
+        device = _resolve_device(self.device)
         mean, scale = channel_stats(X)
         optimizer, optimizer_kwargs = _OPTIMIZERS[self.optimizer]
         train_split = None
@@ -280,11 +317,15 @@ class BaseSequenceNet(BaseEstimator):
                 **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
                 optimizer__weight_decay=self.weight_decay,
             )
+            self.net_.initialize()
             if train:
-                self.net_.fit(X, y)
-            else:
-                self.net_.initialize()
+                self.net_.partial_fit(X, y, epochs=epochs)
         return self
+
+    def _continues(self, partial=False):
+        """Whether this fit trains the fitted net on: ``warm_start``, or a
+        ``partial_fit`` after the first."""
+        return (partial or self.warm_start) and hasattr(self, "net_")
 
     def _forward(self, X, module=None):
         """The float32 output of ``module`` (default: the net's) for ``X``, batch
@@ -333,16 +374,51 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceNet):
         self : object
             The fitted estimator.
         """
-        X, y = self._validate(X, y, reset=True)
-        self._y_1d = np.ndim(y) == 1
-        y, self._y_mean, self._y_scale = standardize_targets(y)
-        self.n_outputs_ = y.shape[1]
+        return self._fit(X, y, partial=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y):
+        """Train one epoch on ``X`` and ``y``, starting from the fitted state.
+
+        The first call builds the net and learns the input and target scaling
+        from its data; later calls need the same per-sample shape and outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Training sequences, see the array contract in the user guide.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, partial=True)
+
+    def _fit(self, X, y, *, partial):
+        continues = self._continues(partial)
+        X, y = self._validate(X, y, reset=not continues)
+        if continues:
+            y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+            if y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {y.shape[1]} outputs, but {type(self).__name__} was "
+                    f"fitted on {self.n_outputs_}."
+                )
+            y = ((y - self._y_mean) / self._y_scale).astype(np.float32)
+        else:
+            self._y_1d = np.ndim(y) == 1
+            y, self._y_mean, self._y_scale = standardize_targets(y)
+            self.n_outputs_ = y.shape[1]
         return self._fit_net(
             X,
             y,
             n_outputs=self.n_outputs_,
             net_class=skorch.NeuralNetRegressor,
             criterion=torch.nn.MSELoss,
+            partial=partial,
         )
 
     def predict(self, X):
@@ -396,26 +472,72 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceNet):
         self : object
             The fitted estimator.
         """
-        X, y = self._validate(X, y, reset=True, labels=True)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
+        return self._fit(X, y, partial=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None):
+        """Train one epoch on ``X`` and ``y``, starting from the fitted state.
+
+        As scikit-learn's MLP: the first call needs ``classes``, every label any
+        call will see; it builds the net and learns the input scaling from its
+        data. Later calls need the same per-sample shape.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Training sequences, see the array contract in the user guide.
+        y : array-like of shape (n_samples,)
+            Class labels, all in ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            All the labels; required on the first call, ignored after it.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, partial=True, classes=classes)
+
+    def _fit(self, X, y, *, partial, classes=None):
+        continues = self._continues(partial)
+        X, y = self._validate(X, y, reset=not continues, labels=True)
+        if continues:
+            classes = self.classes_
+        elif partial:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            classes = np.unique(classes)
+        else:
+            classes = np.unique(y)
+        unknown = np.setdiff1d(y, classes)
+        if len(unknown):
+            raise ValueError(
+                f"y contains labels not in classes {classes.tolist()}: "
+                f"{unknown.tolist()}."
+            )
+        if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes, but the "
-                f"data contains only one class: {self.classes_.tolist()[0]!r}."
+                f"data contains only one class: {classes.tolist()[0]!r}."
             )
+        self.classes_ = classes
+        y_encoded = np.searchsorted(classes, y)
         criterion = torch.nn.CrossEntropyLoss
         if self.class_weight is not None:
-            weight = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            weight = compute_class_weight(self.class_weight, classes=classes, y=y)
             criterion = torch.nn.CrossEntropyLoss(
                 weight=torch.as_tensor(weight, dtype=torch.float32)
             )
         return self._fit_net(
             X,
             y_encoded.astype(np.int64),
-            n_outputs=len(self.classes_),
+            n_outputs=len(classes),
             net_class=skorch.NeuralNetClassifier,
             criterion=criterion,
             stratified=True,
+            partial=partial,
         )
 
     def predict_proba(self, X):

@@ -121,6 +121,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        warm_start=False,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -135,6 +136,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
             device=device,
             random_state=random_state,
             verbose=verbose,
@@ -162,8 +164,9 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
         self : object
             The fitted transformer.
         """
+        reset = not self._continues()
         if self.objective != "supervised":
-            X = self._validate(X, reset=True)
+            X = self._validate(X, reset=reset)
             self._fit_net(
                 X,
                 None,
@@ -176,7 +179,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
             return self
         y_kind = np.asarray(y).dtype.kind if y is not None else "f"
         labels = y_kind not in "fc" and np.ndim(y) == 1
-        X, y = self._validate(X, y, reset=True, labels=labels)
+        X, y = self._validate(X, y, reset=reset, labels=labels)
         if labels:
             classes, y = np.unique(y, return_inverse=True)
             n_outputs, criterion = len(classes), torch.nn.CrossEntropyLoss
