@@ -1,5 +1,7 @@
 """Training on: warm_start and partial_fit, shared by every model through the facade."""
 
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -94,3 +96,34 @@ def test_warm_start_feature_extractor():
     net = cnn.net_
     cnn.fit(X)
     assert cnn.net_ is net and len(net.history) == 6
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        LSTMClassifier(class_weight="balanced", **SMALL),
+        ConvLSTMRegressor(filters=2, **SMALL),
+        CNNFeatureExtractor(channels=(2,), n_features=3, **SMALL),
+    ],
+    ids=ids,
+)
+def test_model_fitted_on_cuda_unpickles_and_predicts_on_cpu(model):
+    y = LABELS if hasattr(model, "class_weight") else Y
+    model = clone(model).fit(X, y)
+    predict = (
+        model.predict_proba
+        if hasattr(model, "classes_")
+        else (getattr(model, "predict", None) or model.transform)
+    )
+    expected = predict(X)
+    # what a model fitted with device='cuda' carries; skorch's unpickling maps the
+    # net's tensors to the CPU when CUDA is absent (torch.load's map_location)
+    model.set_params(device="cuda")
+    model.net_.device = "cuda"
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    with pytest.warns(UserWarning, match="no CUDA devices are available"):
+        restored = pickle.loads(pickle.dumps(model))
+    assert torch.device(restored.net_.device).type == "cpu"
+    restored_predict = getattr(restored, predict.__name__)
+    np.testing.assert_array_equal(restored_predict(X), expected)

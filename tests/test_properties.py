@@ -1,0 +1,120 @@
+"""Property-based tests: any shape and dtype of the contract works; any bad value
+ends in a ValueError or TypeError with a message, for every public estimator."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sklearn.base import clone, is_classifier
+
+import sklearn_st
+
+FAST = {
+    "FrameFlattener": {},
+    "CNNFeatureExtractor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
+    "LSTMRegressor": {"hidden_size": 4, "max_epochs": 1},
+    "LSTMClassifier": {"hidden_size": 4, "max_epochs": 1},
+    "CNNLSTMRegressor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
+    "CNNLSTMClassifier": {"channels": (2,), "n_features": 3, "max_epochs": 1},
+    "ConvLSTMRegressor": {"filters": 2, "max_epochs": 1},
+    "ConvLSTMClassifier": {"filters": 2, "max_epochs": 1},
+}
+ESTIMATORS = [
+    getattr(sklearn_st, name)(random_state=0, **params)
+    if name != "FrameFlattener"
+    else sklearn_st.FrameFlattener()
+    for name, params in FAST.items()
+]
+SETTINGS = settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+DTYPES = st.sampled_from(
+    [np.uint8, np.int16, np.int64, np.float32, np.float64, np.bool_]
+)
+
+
+@st.composite
+def sequences(draw):
+    """A batch of the array contract: 2-D to 5-D, small sides, any real dtype."""
+    ndim = draw(st.integers(2, 5))
+    n_samples = draw(st.integers(4, 6))
+    sides = draw(st.lists(st.integers(1, 4), min_size=ndim - 1, max_size=ndim - 1))
+    dtype = draw(DTYPES)
+    elements = (
+        st.floats(-100, 100, width=32)
+        if np.dtype(dtype).kind == "f"
+        else None  # every value of the integer or bool dtype
+    )
+    return draw(hnp.arrays(dtype, (n_samples, *sides), elements=elements))
+
+
+def _targets(estimator, n_samples):
+    if is_classifier(estimator):
+        return np.array(["a", "b"] * n_samples)[:n_samples]
+    return np.linspace(-1.0, 1.0, n_samples)
+
+
+def _output(fitted, X):
+    return fitted.predict(X) if hasattr(fitted, "predict") else fitted.transform(X)
+
+
+def _accepts(estimator, X):
+    return X.ndim in getattr(estimator, "_input_ndims", (2, 3, 4, 5))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@SETTINGS
+@given(X=sequences())
+def test_property_every_contract_shape_and_dtype(estimator, X):
+    estimator = clone(estimator)
+    y = _targets(estimator, len(X))
+    if not _accepts(estimator, X):
+        with pytest.raises(ValueError, match=r"\d-D"):
+            estimator.fit(X, y)
+        return
+    out = _output(estimator.fit(X, y), X)
+    assert len(out) == len(X)
+    if out.dtype.kind == "f":
+        assert np.isfinite(out).all()
+    assert estimator.sample_shape_ == X.shape[1:]
+
+
+@st.composite
+def bad_sequences(draw):
+    """A float batch with one NaN or inf, or the same numbers in an unusable type."""
+    X = draw(sequences()).astype(np.float64)
+    kind = draw(st.sampled_from(["nan", "inf", "-inf", "complex", "strings"]))
+    if kind == "complex":
+        return X + 1j, kind
+    if kind == "strings":
+        return X.astype(str).astype(object) + "x", kind
+    index = tuple(draw(st.integers(0, side - 1)) for side in X.shape)
+    X[index] = float(kind)
+    return X, kind
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@SETTINGS
+@given(bad=bad_sequences())
+def test_property_bad_values_get_a_clear_error(estimator, bad):
+    X, kind = bad
+    estimator = clone(estimator)
+    y = _targets(estimator, len(X))
+    with pytest.raises((ValueError, TypeError)) as fit_error:
+        estimator.fit(X, y)
+    assert str(fit_error.value)
+    assert "torch" not in type(fit_error.value).__module__
+    # after a good fit, predict/transform refuse the same values
+    good = np.zeros(X.shape)
+    if not _accepts(estimator, good):
+        return
+    fitted = estimator.fit(good, y)
+    with pytest.raises((ValueError, TypeError)) as error:
+        _output(fitted, X)
+    message = str(error.value)
+    expected = {"nan": "NaN", "inf": "infinity", "-inf": "infinity"}.get(kind)
+    assert message and (expected is None or expected in message)
