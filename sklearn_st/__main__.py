@@ -16,8 +16,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__
-from ._compare import MODELS, is_classification, make_models, run
-from ._validation import check_sequences
+from ._compare import MODELS, make_models, run
+from ._validation import check_sequences, is_label_target
 from .datasets import make_moving_digits
 
 _DESCRIPTION = """\
@@ -159,7 +159,7 @@ def _data(args, fail):
 def compare(args, fail):
     """Run the comparison that ``args`` describe; returns the results dict."""
     X, y, source = _data(args, fail)
-    classification = is_classification(y)
+    classification = is_label_target(y)
     if classification:
         smallest = np.unique(y, return_counts=True)[1].min()
         if smallest < args.cv:

@@ -25,7 +25,7 @@ from .estimators import (
 )
 from .transformers import CNNFeatureExtractor, FrameFlattener
 
-__all__ = ["MODELS", "is_classification", "make_models", "n_parameters", "run"]
+__all__ = ["MODELS", "make_models", "n_parameters", "run"]
 
 #: The approaches ``compare`` knows, by their command-line key.
 MODELS = {
@@ -37,32 +37,25 @@ MODELS = {
 }
 
 
-def is_classification(y):
-    """Labels (integers, strings, booleans) are classified; floats regressed."""
-    y = np.asarray(y)
-    return y.ndim == 1 and y.dtype.kind not in "fc"
-
-
 def make_models(keys, *, classification, max_epochs=None, random_state=None):
     """The estimators of the approaches ``keys``, in that order, as a dict."""
     neural = {"random_state": random_state}
     if max_epochs is not None:
         neural["max_epochs"] = max_epochs
-    lstm = LSTMClassifier if classification else LSTMRegressor
-    alphas = np.logspace(-2, 4, 13)
+    index = int(classification)  # each pair below is (regressor, classifier)
+    lstm = (LSTMRegressor, LSTMClassifier)[index]
+    cnn_lstm = (CNNLSTMRegressor, CNNLSTMClassifier)[index]
+    convlstm = (ConvLSTMRegressor, ConvLSTMClassifier)[index]
+    ridge = (RidgeCV, RidgeClassifierCV)[index]
     build = {
         "flatten": lambda: make_pipeline(FrameFlattener(), lstm(**neural)),
         "cnn": lambda: make_pipeline(CNNFeatureExtractor(**neural), lstm(**neural)),
-        "cnn-lstm": lambda: (CNNLSTMClassifier if classification else CNNLSTMRegressor)(
-            **neural
-        ),
-        "convlstm": lambda: (
-            ConvLSTMClassifier if classification else ConvLSTMRegressor
-        )(**neural),
+        "cnn-lstm": lambda: cnn_lstm(**neural),
+        "convlstm": lambda: convlstm(**neural),
         "ridge": lambda: make_pipeline(
             FrameFlattener(flatten_time=True),
             StandardScaler(),
-            (RidgeClassifierCV if classification else RidgeCV)(alphas=alphas),
+            ridge(alphas=np.logspace(-2, 4, 13)),
         ),
     }
     return {key: build[key]() for key in keys}

@@ -23,7 +23,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-__all__ = ["channel_stats", "check_sequences", "validate_sequences"]
+__all__ = [
+    "channel_stats",
+    "check_sequences",
+    "is_label_target",
+    "validate_sequences",
+]
 
 SEQUENCE_NDIMS = (2, 3, 4, 5)
 _LAYOUTS = {
@@ -133,6 +138,13 @@ def _check_targets(estimator, y, X, labels):
         check_classification_targets(y)
     check_consistent_length(X, y)
     return y
+
+
+def is_label_target(y):
+    """Whether ``y`` holds class labels: one column of integers, strings, booleans
+    or objects. Float (and complex) targets, and several columns, are numeric."""
+    y = np.asarray(y)
+    return y.ndim == 1 and y.dtype.kind not in "fc"
 
 
 def validate_sequences(

@@ -7,7 +7,12 @@ import pytest
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
-from sklearn_st._validation import channel_stats, check_sequences, validate_sequences
+from sklearn_st._validation import (
+    channel_stats,
+    check_sequences,
+    is_label_target,
+    validate_sequences,
+)
 
 SHAPES = [(6, 4), (6, 4, 3), (6, 4, 5, 7), (6, 4, 5, 7, 2)]
 DTYPES = [np.uint8, np.int32, np.int64, np.float32, np.float64, np.bool_]
@@ -150,3 +155,18 @@ def test_channel_stats_never_copies_the_whole_array_to_float():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < X.nbytes
+
+
+@pytest.mark.parametrize(
+    "y, expected",
+    [
+        (np.array([0, 1, 2]), True),
+        (np.array(["a", "b"]), True),
+        (np.array([True, False]), True),
+        (np.array([0.0, 1.0]), False),
+        (np.array([[0, 1], [1, 0]]), False),
+    ],
+    ids=["int", "str", "bool", "float", "2-D int"],
+)
+def test_is_label_target(y, expected):
+    assert is_label_target(y) is expected

@@ -30,6 +30,7 @@ __all__ = [
     "BaseSequenceNet",
     "BaseSequenceRegressor",
     "fill_facade_doc",
+    "frame_kernel_size",
     "standardize_targets",
 ]
 
@@ -110,18 +111,28 @@ def fill_facade_doc(cls):
     return cls
 
 
-def standardize_targets(y):
+def standardize_targets(y, mean=None, scale=None):
     """Numeric targets as standardized float32 columns, with their mean and scale.
 
     Returns ``(y_std, mean, scale)``; ``y_std`` has shape ``(n_samples,
-    n_outputs)``; a constant target gets a scale of 1.
+    n_outputs)``. ``mean`` and ``scale`` are learned from ``y`` unless given (to
+    standardize more data as before); a constant target gets a scale of 1.
     """
     y = np.asarray(y, dtype=np.float64)
     y = y.reshape(len(y), -1)
-    mean = y.mean(axis=0)
-    scale = y.std(axis=0)
-    scale[scale == 0] = 1.0
+    if mean is None:
+        mean = y.mean(axis=0)
+        scale = y.std(axis=0)
+        scale[scale == 0] = 1.0
     return ((y - mean) / scale).astype(np.float32), mean, scale
+
+
+def frame_kernel_size(kernel_size, input_shape):
+    """The kernel side to use on frames of ``input_shape`` ``(time, channels,
+    height, width)``: 1 on 1x1 frames (feature sequences), where any kernel acts
+    through its centre alone (a 1x1 kernel is the same model, without dead taps
+    that would also shrink the initial weights of the live one)."""
+    return 1 if tuple(input_shape[2:]) == (1, 1) else kernel_size
 
 
 _OPTIMIZERS = {
@@ -401,13 +412,13 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceNet):
         continues = self._continues(partial)
         X, y = self._validate(X, y, reset=not continues)
         if continues:
-            y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-            if y.shape[1] != self.n_outputs_:
+            n_outputs = np.shape(y)[1] if np.ndim(y) == 2 else 1
+            if n_outputs != self.n_outputs_:
                 raise ValueError(
-                    f"y has {y.shape[1]} outputs, but {type(self).__name__} was "
+                    f"y has {n_outputs} outputs, but {type(self).__name__} was "
                     f"fitted on {self.n_outputs_}."
                 )
-            y = ((y - self._y_mean) / self._y_scale).astype(np.float32)
+            y = standardize_targets(y, self._y_mean, self._y_scale)[0]
         else:
             self._y_1d = np.ndim(y) == 1
             y, self._y_mean, self._y_scale = standardize_targets(y)

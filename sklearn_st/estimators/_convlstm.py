@@ -5,7 +5,12 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nn import ConvLSTMNet
-from ._base import BaseSequenceClassifier, BaseSequenceRegressor, fill_facade_doc
+from ._base import (
+    BaseSequenceClassifier,
+    BaseSequenceRegressor,
+    fill_facade_doc,
+    frame_kernel_size,
+)
 
 __all__ = ["ConvLSTMClassifier", "ConvLSTMRegressor"]
 
@@ -57,10 +62,7 @@ class _ConvLSTMModel:
                 f"{self.filters!r}."
             )
         _, channels, height, width = input_shape
-        # on 1x1 frames (feature sequences) a kernel acts through its centre alone:
-        # a 1x1 kernel is the same model, without dead taps that would also shrink
-        # the initial weights of the live one
-        kernel_size = 1 if (height, width) == (1, 1) else self.kernel_size
+        kernel_size = frame_kernel_size(self.kernel_size, input_shape)
         n_layers = len(self.filters) if isinstance(self.filters, tuple) else 1
         if self.padding == "valid" and min(height, width) <= n_layers * (
             kernel_size - 1

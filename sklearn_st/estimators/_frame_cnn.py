@@ -4,9 +4,15 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..nn import FrameEncoder
+from ..nn import FrameDecoder, FrameEncoder
+from ._base import frame_kernel_size
 
-__all__ = ["FRAME_CNN_CONSTRAINTS", "FRAME_CNN_PARAMS_DOC", "build_frame_encoder"]
+__all__ = [
+    "FRAME_CNN_CONSTRAINTS",
+    "FRAME_CNN_PARAMS_DOC",
+    "build_frame_decoder",
+    "build_frame_encoder",
+]
 
 FRAME_CNN_CONSTRAINTS = {
     "channels": [tuple, list],
@@ -31,8 +37,8 @@ FRAME_CNN_PARAMS_DOC = """\
 def build_frame_encoder(estimator, input_shape):
     """The :class:`~sklearn_st.nn.FrameEncoder` that ``estimator``'s parameters name.
 
-    ``input_shape`` is ``(time, channels, height, width)``. On 1x1 frames (feature
-    sequences) the kernels are 1x1: a 3x3 kernel would act through its centre only.
+    ``input_shape`` is ``(time, channels, height, width)``; kernels are 3x3, 1x1
+    on 1x1 frames (:func:`frame_kernel_size`).
     """
     channels = tuple(estimator.channels)
     if not channels or not all(
@@ -48,5 +54,18 @@ def build_frame_encoder(estimator, input_shape):
         channels=channels,
         n_features=estimator.n_features,
         pooling=estimator.pooling,
-        kernel_size=1 if (height, width) == (1, 1) else 3,
+        kernel_size=frame_kernel_size(3, input_shape),
+    )
+
+
+def build_frame_decoder(estimator, input_shape):
+    """The :class:`~sklearn_st.nn.FrameDecoder` mirroring
+    :func:`build_frame_encoder`'s encoder for the same ``estimator`` and shape."""
+    _, channels, height, width = input_shape
+    return FrameDecoder(
+        n_features=estimator.n_features,
+        out_channels=channels,
+        frame_size=(height, width),
+        channels=tuple(estimator.channels),
+        kernel_size=frame_kernel_size(3, input_shape),
     )

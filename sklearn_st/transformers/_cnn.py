@@ -9,14 +9,16 @@ from sklearn.base import TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._validation import is_label_target
 from ..estimators._base import BaseSequenceNet, fill_facade_doc, standardize_targets
 from ..estimators._dataset import ReconstructionDataset
 from ..estimators._frame_cnn import (
     FRAME_CNN_CONSTRAINTS,
     FRAME_CNN_PARAMS_DOC,
+    build_frame_decoder,
     build_frame_encoder,
 )
-from ..nn import FrameAutoencoder, FrameDecoder, FrameFeatures, TimeMeanNet
+from ..nn import FrameAutoencoder, FrameFeatures, TimeMeanNet
 
 __all__ = ["CNNFeatureExtractor"]
 
@@ -177,8 +179,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
                 train=self.objective == "autoencoder",
             )
             return self
-        y_kind = np.asarray(y).dtype.kind if y is not None else "f"
-        labels = y_kind not in "fc" and np.ndim(y) == 1
+        labels = y is not None and is_label_target(y)
         X, y = self._validate(X, y, reset=reset, labels=labels)
         if labels:
             classes, y = np.unique(y, return_inverse=True)
@@ -220,20 +221,13 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
             return TimeMeanNet(
                 encoder=encoder, n_features=self.n_features_out_, n_outputs=n_outputs
             )
-        _, channels, height, width = input_shape
         if self.encoder is not None:
             raise ValueError(
                 "objective='autoencoder' needs the built-in CNN (encoder=None), so "
                 "that a matching decoder exists; train a user encoder with "
                 "objective='supervised' or use it as it is with objective='none'."
             )
-        decoder = FrameDecoder(
-            n_features=self.n_features,
-            out_channels=channels,
-            frame_size=(height, width),
-            channels=tuple(self.channels),
-            kernel_size=1 if (height, width) == (1, 1) else 3,
-        )
+        decoder = build_frame_decoder(self, input_shape)
         return FrameAutoencoder(encoder=encoder, decoder=decoder)
 
     def _build_encoder(self, input_shape):
