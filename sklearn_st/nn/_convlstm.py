@@ -21,8 +21,10 @@ straightforward loop that convolves ``cat([x_t, h_{t-1}])`` every step):
 - With few input channels (fewer than 8; video frames have 1 to 3) the input part is
   a matrix product of the step's im2col columns, added in place into the recurrent
   convolution's output (``baddbmm_``): oneDNN's kernels are slow for such channel
-  counts, most of all the weight gradient, and the patch matrix is small. With more
-  input channels one convolution over ``[x_t, h_{t-1}]`` does both parts.
+  counts, most of all the weight gradient, and the patch matrix is small. The
+  columns of all steps are made at once, as one copy of a strided view of the
+  padded frames (``F.unfold`` took about 40 times longer). With more input
+  channels one convolution over ``[x_t, h_{t-1}]`` does both parts.
 - The first step has ``h_0 = 0`` and skips the recurrent convolution.
 - The gate nonlinearities and the state update are one autograd function with a
   hand-written backward that works in place: the sigmoid overwrites the gate
@@ -132,6 +134,19 @@ def _gate_step(gates, c_prev, cols=None, w_x=None):
     else:
         c = c_prev.mul_(f).addcmul_(i, g)
     return _tanh(c).mul_(o), c
+
+
+def _im2col(padded, kernel_size):
+    """``F.unfold(padded, kernel_size)``, ``(N, C*k*k, H'*W')``, as one copy of a
+    strided view: many times faster than ``F.unfold`` on the CPU."""
+    n, channels, height, width = padded.shape
+    k = kernel_size
+    out_h, out_w = height - k + 1, width - k + 1
+    s = padded.stride()
+    patches = padded.as_strided(
+        (n, channels, k, k, out_h, out_w), (s[0], s[1], s[2], s[3], s[2], s[3])
+    )
+    return patches.reshape(n, channels * k * k, out_h * out_w)
 
 
 def _to_channels_last(x):
@@ -256,9 +271,11 @@ class ConvLSTMCell(nn.Module):
         if channels < _IM2COL_MAX_CHANNELS:
             # per step, the im2col columns of the padded frames, (B, C*k*k, H'*W'),
             # and w_x as the matching (C*k*k, 4F) matrix
-            frames = self._pad_input(x.reshape(batch * time, *x.shape[2:]))
-            frames = frames.reshape(batch, time, *frames.shape[1:])
-            out_hw = tuple(n - k + 1 for n in frames.shape[3:])
+            # time-major, so that each step's columns are one contiguous block
+            frames = x.transpose(0, 1).reshape(batch * time, *x.shape[2:])
+            frames = self._pad_input(frames)
+            out_hw = tuple(n - k + 1 for n in frames.shape[2:])
+            cols = _im2col(frames, k).unflatten(0, (time, batch))
             w_x_matrix = w_x.reshape(w_x.shape[0], -1).t()
         else:
             frames = _to_channels_last(x.reshape(batch * time, *x.shape[2:]))
@@ -285,8 +302,7 @@ class ConvLSTMCell(nn.Module):
                     gates.copy_(bias[None, :, None, None].expand_as(gates))
                 else:
                     gates = _to_channels_last(self._recurrent_part(h, w_h, bias))
-                cols = F.unfold(frames[:, t], k)
-                h, c = _gate_step(gates, c, cols, w_x_matrix)
+                h, c = _gate_step(gates, c, cols[t], w_x_matrix)
                 hidden.append(h)
                 continue
             if h is None:
