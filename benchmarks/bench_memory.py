@@ -1,10 +1,12 @@
 """Peak memory of fitting on a uint8 memmap bigger than one wants to copy.
 
 Run by hand: python benchmarks/bench_memory.py [--n-clips 6000] [--max-epochs 1]
+[--format memmap|hdf5]
 
 Writes moving-digit clips (6,000 clips of 10 frames of 64x64, uint8: ~250 MB) to
-a np.memmap on disk in chunks, then, in a fresh child process (so that the
-parent's writing does not count), opens it read-only and fits FrameFlattener ->
+a np.memmap on disk in chunks (with --format hdf5: to an HDF5 dataset, chunked by
+clip, read through h5py), then, in a fresh child process (so that the parent's
+writing does not count), opens it read-only and fits FrameFlattener ->
 LSTMRegressor on it, then predicts it. Prints the growth of the child's peak RSS
 over its RSS just before fit, against the size of one float32 copy of the array;
 the target is under half of that.
@@ -39,9 +41,13 @@ def sample():
             peaks[field] = max(peaks[field], status_mb(field))
         time.sleep(0.005)
 
-path, dims, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, dims, epochs, fmt = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 shape = tuple(map(int, dims.split(",")))
-X = np.memmap(path, dtype=np.uint8, mode="r", shape=shape)
+if fmt == "hdf5":
+    import h5py
+    X = h5py.File(path + ".h5", "r")["X"]
+else:
+    X = np.memmap(path, dtype=np.uint8, mode="r", shape=shape)
 y = np.load(path + ".y.npy")
 lstm = LSTMRegressor(max_epochs=epochs, random_state=0)
 model = make_pipeline(FrameFlattener(), lstm)
@@ -65,6 +71,7 @@ def main():
     parser.add_argument("--n-frames", type=int, default=10)
     parser.add_argument("--frame-size", type=int, default=64)
     parser.add_argument("--max-epochs", type=int, default=1)
+    parser.add_argument("--format", choices=["memmap", "hdf5"], default="memmap")
     args = parser.parse_args()
 
     from sklearn_st.datasets import make_moving_digits
@@ -82,12 +89,29 @@ def main():
             mm[start : start + n] = clips
             ys.append(y)
         mm.flush()
+        if args.format == "hdf5":
+            import h5py
+
+            with h5py.File(path + ".h5", "w") as f:
+                data = f.create_dataset(
+                    "X", shape=shape, dtype=np.uint8, chunks=(1, *shape[1:])
+                )
+                for start in range(0, args.n_clips, 500):
+                    data[start : start + 500] = mm[start : start + 500]
         del mm
         np.save(path + ".y.npy", np.concatenate(ys))
         dims = ",".join(map(str, shape))
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, path, dims, str(args.max_epochs)],
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                path,
+                dims,
+                str(args.max_epochs),
+                args.format,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -97,7 +121,7 @@ def main():
     uint8_mb = np.prod(shape) / 2**20
     float32_mb = 4 * uint8_mb
     print(
-        f"memmap X {shape} uint8: {uint8_mb:.0f} MB on disk; one float32 copy "
+        f"{args.format} X {shape} uint8: {uint8_mb:.0f} MB on disk; one float32 copy "
         f"would be {float32_mb:.0f} MB"
     )
     print(
@@ -105,7 +129,7 @@ def main():
         f"{fit_s:.1f} s, predictions finite: {out[5]} ({wall:.1f} s in all)"
     )
     for name, growth in [
-        ("peak RSS growth (process memory + memmap pages read)", rss_peak - rss0),
+        ("peak RSS growth (process memory + file pages read)", rss_peak - rss0),
         (
             "peak anonymous memory growth (what the process allocated)",
             anon_peak - anon0,

@@ -23,6 +23,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._arrays import is_indexable_array, sample_chunks
+
 __all__ = [
     "channel_stats",
     "check_sequences",
@@ -60,8 +62,10 @@ def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
 
     Returns
     -------
-    X : ndarray
-        ``X`` itself when it already is a numeric ndarray (no copy).
+    X : ndarray or indexable array
+        ``X`` itself when it already is a numeric ndarray (no copy) or an
+        indexable array (h5py, zarr, dask ...; checked chunk by chunk, never
+        converted whole, see ``sklearn_st._arrays``).
     """
     name = _name(estimator)
     if sparse.issparse(X):
@@ -69,17 +73,21 @@ def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
             f"Sparse data was passed to {name}, but dense sequence arrays are "
             "required. Use '.toarray()' to convert to a dense numpy array."
         )
-    X = check_array(
-        X,
-        accept_sparse=False,
-        dtype="numeric",
-        allow_nd=True,
-        ensure_all_finite=True,
-        ensure_min_samples=1,
-        ensure_min_features=1,
-        estimator=estimator,
-        input_name="X",
-    )
+    indexable = is_indexable_array(X)
+    if indexable:
+        _check_has_samples(X, name)
+    else:
+        X = check_array(
+            X,
+            accept_sparse=False,
+            dtype="numeric",
+            allow_nd=True,
+            ensure_all_finite=True,
+            ensure_min_samples=1,
+            ensure_min_features=1,
+            estimator=estimator,
+            input_name="X",
+        )
     if X.dtype.kind not in _REAL_KINDS:
         raise TypeError(
             f"{name} got X with dtype {X.dtype}; expected a real numeric dtype "
@@ -97,7 +105,27 @@ def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
             f"Found array with an empty per-sample dimension (shape={X.shape}) "
             f"while {name} requires at least one frame and non-empty frames."
         )
+    if indexable:
+        _check_finite_in_chunks(X)
     return X
+
+
+def _check_has_samples(X, name):
+    if X.shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={tuple(X.shape)}) while a minimum "
+            f"of 1 is required by {name}."
+        )
+
+
+def _check_finite_in_chunks(X, chunk_bytes=1 << 24):
+    """``check_array``'s finiteness check for an indexable array, read in chunks."""
+    if X.dtype.kind != "f":
+        return
+    for chunk in sample_chunks(X, chunk_bytes):
+        if not np.isfinite(chunk).all():
+            what = "NaN" if np.isnan(chunk).any() else "infinity"
+            raise ValueError(f"Input X contains {what}.")
 
 
 def _check_sample_shape(estimator, X):
@@ -192,26 +220,22 @@ def channel_stats(X, *, chunk_bytes=1 << 23):
     """
     per_channel = X.ndim in (3, 5)
     n_channels = X.shape[-1] if per_channel else 1
-    sample_size = int(np.prod(X.shape[1:]))
-    step = max(1, chunk_bytes // (8 * sample_size))
     count, mean, m2 = 0, np.zeros(n_channels), np.zeros(n_channels)
-    for start in range(0, X.shape[0], step):
-        chunk = np.asarray(X[start : start + step], dtype=np.float64)
-        chunk = chunk.reshape(-1, n_channels)
-        n = chunk.shape[0]
-        chunk_mean = chunk.mean(axis=0)
-        if not np.shares_memory(chunk, X):  # the float copy is ours to overwrite
-            chunk -= chunk_mean
-        else:
-            chunk = chunk - chunk_mean
-        chunk_m2 = np.square(chunk, out=chunk).sum(axis=0)
+    for chunk in sample_chunks(X, chunk_bytes, itemsize=8):
+        converted = chunk.astype(np.float64)  # a copy: ours to overwrite
+        del chunk  # one chunk in memory at a time
+        converted = converted.reshape(-1, n_channels)
+        n = converted.shape[0]
+        chunk_mean = converted.mean(axis=0)
+        converted -= chunk_mean
+        chunk_m2 = np.square(converted, out=converted).sum(axis=0)
         delta = chunk_mean - mean
         total = count + n
         # Chan et al.'s pairwise update of the mean and the sum of squares
         mean = mean + delta * (n / total)
         m2 = m2 + chunk_m2 + delta**2 * (count * n / total)
         count = total
-        del chunk  # before the next chunk is read: one float chunk at a time
+        del converted  # before the next chunk is read: one float chunk at a time
     scale = np.sqrt(m2 / count)
     scale[scale < 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1)] = 1.0
     if not per_channel:

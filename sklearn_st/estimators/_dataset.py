@@ -4,6 +4,7 @@ import numpy as np
 import skorch
 import torch
 
+from .._arrays import take_samples
 from ..nn import to_btchw
 
 __all__ = [
@@ -18,7 +19,7 @@ class SequenceDataset(skorch.dataset.Dataset):
     """A skorch dataset over a channel-last array that yields whole batches.
 
     The DataLoader asks for a batch's indices at once (``__getitems__``): the batch
-    is read with one fancy index (so a ``np.memmap`` reads just those samples),
+    is read at once (a ``np.memmap`` or an HDF5 dataset reads just those samples),
     standardized in float64, cast to float32 and laid out as
     ``(batch, time, channels, height, width)``. Only one batch is ever converted.
     """
@@ -30,7 +31,7 @@ class SequenceDataset(skorch.dataset.Dataset):
 
     def __getitems__(self, indices):
         idx = np.asarray(indices)
-        x = ((self.X[idx] - self.mean) / self.scale).astype(np.float32)
+        x = ((take_samples(self.X, idx) - self.mean) / self.scale).astype(np.float32)
         xb = to_btchw(torch.from_numpy(x)).contiguous()
         if self.y is None:
             return xb, torch.zeros(len(idx))

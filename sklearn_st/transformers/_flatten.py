@@ -5,6 +5,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
+from .._arrays import FlatFrames, is_indexable_array
 from .._validation import validate_sequences
 
 __all__ = ["FrameFlattener"]
@@ -17,7 +18,10 @@ class FrameFlattener(TransformerMixin, BaseEstimator):
     prod(frame))``, the input of :class:`LSTMRegressor`. With
     ``flatten_time=True`` the time axis is flattened too, giving ``(n_samples,
     n_frames * prod(frame))`` for any tabular scikit-learn estimator. The output is a
-    view of the input whenever its memory layout allows (no copy, same dtype).
+    view of the input whenever its memory layout allows (no copy, same dtype); for
+    an indexable array that is not a NumPy array (an ``h5py.Dataset``, say) it is a
+    lazy view that reads only the samples asked for, so out-of-core data stays out
+    of memory through a pipeline.
 
     Parameters
     ----------
@@ -86,13 +90,18 @@ class FrameFlattener(TransformerMixin, BaseEstimator):
         -------
         X_flat : ndarray of shape (n_samples, n_frames, n_frame_features) or \
                 (n_samples, n_frames * n_frame_features)
-            A view of ``X`` when its layout allows; same dtype.
+            A view of ``X`` when its layout allows, a lazy view of an indexable
+            array that is not a NumPy array; same dtype.
         """
         check_is_fitted(self)
         X = validate_sequences(self, X, reset=False)
         if self.flatten_time:
-            return X.reshape(X.shape[0], -1)
-        return X.reshape(*X.shape[:2], -1)
+            shape = (int(np.prod(X.shape[1:])),)
+        else:
+            shape = (X.shape[1], int(np.prod(X.shape[2:])))
+        if is_indexable_array(X):
+            return FlatFrames(X, shape)
+        return X.reshape(X.shape[0], *shape)
 
     @available_if(lambda self: self.flatten_time)
     def get_feature_names_out(self, input_features=None):

@@ -1,0 +1,111 @@
+"""Reading sequence arrays without converting them whole.
+
+Besides NumPy arrays (``np.memmap`` included), the estimators accept any
+*indexable array* of a real numeric dtype: an object with a NumPy ``dtype``, a
+``shape`` of 3 to 5 dimensions and ``__getitem__`` over the sample axis, such as an
+``h5py.Dataset``, a ``zarr`` array or a ``dask`` array. Such an array is only ever
+read a batch or a chunk of samples at a time, so it may be larger than memory.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["FlatFrames", "is_indexable_array", "sample_chunks", "take_samples"]
+
+
+def is_indexable_array(X):
+    """Whether ``X`` is an indexable array other than a NumPy array, of 3 to 5
+    dimensions (2-D sequences are small; they are converted as they are)."""
+    return (
+        not isinstance(X, np.ndarray)
+        and isinstance(getattr(X, "dtype", None), np.dtype)
+        and len(getattr(X, "shape", ())) >= 3
+        and hasattr(X, "__getitem__")
+    )
+
+
+def sample_chunks(X, chunk_bytes, itemsize=None):
+    """``X`` in consecutive chunks of whole samples, each an ndarray of about
+    ``chunk_bytes`` (counting ``itemsize`` bytes an element; default: X's own)."""
+    itemsize = X.dtype.itemsize if itemsize is None else itemsize
+    sample_size = int(np.prod(X.shape[1:]))
+    step = max(1, chunk_bytes // (itemsize * sample_size))
+    for start in range(0, X.shape[0], step):
+        yield np.asarray(X[start : start + step])
+
+
+def take_samples(X, indices):
+    """``X[indices]`` as an ndarray.
+
+    A NumPy array is fancy-indexed once (a memmap reads just those samples). Any
+    other indexable array is read in increasing order, each distinct sample once
+    (HDF5 and zarr need sorted indices): one slice when the samples are
+    consecutive, else one fancy index, or one sample at a time where the array
+    supports neither.
+    """
+    if isinstance(X, np.ndarray):
+        return X[indices]
+    indices = np.asarray(indices, dtype=np.intp)
+    unique, inverse = np.unique(indices, return_inverse=True)
+    if len(unique) == 0:
+        return np.empty((0, *X.shape[1:]), dtype=X.dtype)
+    if unique[-1] - unique[0] + 1 == len(unique):
+        block = np.asarray(X[int(unique[0]) : int(unique[-1]) + 1])
+    else:
+        try:
+            block = np.asarray(X[unique])
+        except (TypeError, IndexError, ValueError):
+            block = np.stack([np.asarray(X[int(i)]) for i in unique])
+    if np.array_equal(unique, indices):
+        return block
+    return block[inverse]
+
+
+class FlatFrames:
+    """``X`` seen with another per-sample shape, read lazily: the reshape of an
+    indexable array that :class:`FrameFlattener` returns for one.
+
+    Only the sample axis can be indexed (an int, a slice or an array of ints);
+    ``np.asarray`` reads everything.
+    """
+
+    def __init__(self, X, sample_shape):
+        self.X = X
+        self.sample_shape = tuple(sample_shape)
+        if np.prod(self.sample_shape) != np.prod(X.shape[1:]):
+            raise ValueError(
+                f"cannot view samples of shape {X.shape[1:]} as {self.sample_shape}"
+            )
+
+    @property
+    def shape(self):
+        return (self.X.shape[0], *self.sample_shape)
+
+    @property
+    def dtype(self):
+        return self.X.dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __len__(self):
+        return self.X.shape[0]
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            raise IndexError("FlatFrames can be indexed along samples only.")
+        if isinstance(key, slice | numbers.Integral):
+            samples = np.asarray(self.X[key])
+        else:
+            samples = take_samples(self.X, key)
+        if samples.ndim == self.X.ndim - 1:  # one sample
+            return samples.reshape(self.sample_shape)
+        return samples.reshape(len(samples), *self.sample_shape)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.X, dtype=dtype).reshape(self.shape)
+
+    def __repr__(self):
+        return f"FlatFrames({self.X!r}, sample_shape={self.sample_shape})"

@@ -1,0 +1,170 @@
+"""Indexable arrays that are not NumPy arrays (h5py, dask, any object with dtype,
+shape and __getitem__) flow through the estimators without ever being read whole."""
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+from sklearn_st import (
+    CNNFeatureExtractor,
+    ConvLSTMClassifier,
+    ConvLSTMRegressor,
+    FrameFlattener,
+    LSTMRegressor,
+)
+from sklearn_st._arrays import FlatFrames, take_samples
+from sklearn_st._validation import channel_stats
+from sklearn_st.datasets import make_moving_digits
+
+X, Y = make_moving_digits(40, n_frames=3, frame_size=12, random_state=0)
+LABELS = np.where(Y[:, 0] > 0, "right", "left")
+
+
+class Indexable:
+    """A read-only array that can only be indexed: converting it whole fails the
+    test, and the largest read by a list of indices (a batch) is recorded."""
+
+    def __init__(self, array):
+        self._array = array
+        self.largest_batch = 0
+
+    shape = property(lambda self: self._array.shape)
+    dtype = property(lambda self: self._array.dtype)
+    ndim = property(lambda self: self._array.ndim)
+
+    def __len__(self):
+        return len(self._array)
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            raise TypeError("samples only")
+        if isinstance(key, np.ndarray) and np.any(np.diff(key) <= 0):
+            raise TypeError("indices must be increasing, as in HDF5")
+        samples = self._array[key]
+        if isinstance(key, np.ndarray):
+            self.largest_batch = max(self.largest_batch, len(key))
+        return samples.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        raise AssertionError("the whole array was read")
+
+
+def _models():
+    return {
+        "FrameFlattener->LSTMRegressor": Pipeline(
+            [
+                ("flat", FrameFlattener()),
+                ("lstm", LSTMRegressor(hidden_size=4, max_epochs=2, batch_size=8)),
+            ]
+        ),
+        "CNNFeatureExtractor->LSTMRegressor": Pipeline(
+            [
+                (
+                    "cnn",
+                    CNNFeatureExtractor(
+                        channels=(2,), n_features=3, max_epochs=1, batch_size=8
+                    ),
+                ),
+                ("lstm", LSTMRegressor(hidden_size=4, max_epochs=2, batch_size=8)),
+            ]
+        ),
+        "ConvLSTMRegressor": ConvLSTMRegressor(filters=2, max_epochs=2, batch_size=8),
+    }
+
+
+@pytest.mark.parametrize("name", list(_models()))
+def test_indexable_array_gives_the_ndarray_results_reading_batches(name):
+    model = _models()[name].set_params(**_seed(name))
+    expected = model.fit(X, Y).predict(X)
+    X_indexable = Indexable(X)
+    model = _models()[name].set_params(**_seed(name))
+    got = model.fit(X_indexable, Y).predict(X_indexable)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    # shuffled training batches are read as sorted lists of 8 samples (then put
+    # back in order); statistics in chunks of samples, never the whole array
+    assert X_indexable.largest_batch == 8
+
+
+def _seed(name):
+    if name == "ConvLSTMRegressor":
+        return {"random_state": 0}
+    steps = ("flat", "lstm") if name.startswith("Frame") else ("cnn", "lstm")
+    return {f"{step}__random_state": 0 for step in steps if step != "flat"}
+
+
+def test_classifier_on_an_indexable_array():
+    model = ConvLSTMClassifier(filters=2, max_epochs=2, batch_size=8, random_state=0)
+    expected = model.fit(X, LABELS).predict_proba(X)
+    got = model.fit(Indexable(X), LABELS).predict_proba(Indexable(X))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_hdf5_dataset_flows_through(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(tmp_path / "clips.h5", "w") as f:
+        f.create_dataset("X", data=X, chunks=(4, *X.shape[1:]))
+    model = ConvLSTMRegressor(filters=2, max_epochs=2, batch_size=8, random_state=0)
+    expected = model.fit(X, Y).predict(X)
+    with h5py.File(tmp_path / "clips.h5", "r") as f:
+        flat = FrameFlattener().fit(f["X"]).transform(f["X"])
+        assert isinstance(flat, FlatFrames) and flat.shape == (40, 3, 144)
+        np.testing.assert_array_equal(flat[[5, 1, 5]], X[[5, 1, 5]].reshape(3, 3, -1))
+        got = model.fit(f["X"], Y).predict(f["X"])
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_dask_array_flows_through():
+    da = pytest.importorskip("dask.array")
+    X_dask = da.from_array(X, chunks=(8, *X.shape[1:]))
+    model = ConvLSTMRegressor(filters=2, max_epochs=2, batch_size=8, random_state=0)
+    expected = model.fit(X, Y).predict(X)
+    got = model.fit(X_dask, Y).predict(X_dask)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_take_samples_reads_sorted_distinct_samples_and_reorders():
+    X_indexable = Indexable(X)
+    for indices in ([7, 2, 2, 30], [3, 4, 5], [9], []):
+        np.testing.assert_array_equal(take_samples(X_indexable, indices), X[indices])
+    assert X_indexable.largest_batch == 3  # [7, 2, 2, 30] is read as 2, 7, 30
+
+
+def test_take_samples_falls_back_to_one_sample_at_a_time():
+    class IntOnly(Indexable):
+        def __getitem__(self, key):
+            if not isinstance(key, int | slice):
+                raise TypeError("ints and slices only")
+            return super().__getitem__(key)
+
+    np.testing.assert_array_equal(take_samples(IntOnly(X), [9, 1]), X[[9, 1]])
+
+
+def test_channel_stats_match_on_an_indexable_array():
+    expected = channel_stats(X.astype(np.float64))
+    got = channel_stats(Indexable(X), chunk_bytes=8 * 432 * 7)
+    np.testing.assert_allclose(got, expected)
+
+
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        (np.full((4, 3, 5, 5), np.nan), ValueError, "contains NaN"),
+        (np.full((4, 3, 5, 5), np.inf), ValueError, "contains infinity"),
+        (np.zeros((4, 3, 5, 5), dtype=complex), TypeError, "real numeric dtype"),
+        (np.zeros((0, 3, 5, 5)), ValueError, "0 sample"),
+        (np.zeros((4, 0, 5, 5)), ValueError, "empty per-sample dimension"),
+        (np.zeros((4, 3, 5, 5, 1, 1)), ValueError, "got a 6-D array"),
+    ],
+    ids=["nan", "inf", "complex", "no samples", "no frames", "6-D"],
+)
+def test_bad_indexable_arrays_are_refused_clearly(bad, error, match):
+    with pytest.raises(error, match=match):
+        ConvLSTMRegressor(max_epochs=1).fit(Indexable(bad), np.zeros(len(bad)))
+
+
+def test_indexable_array_of_another_shape_is_refused_at_predict():
+    model = ConvLSTMRegressor(filters=2, max_epochs=1).fit(Indexable(X), Y)
+    with pytest.raises(
+        ValueError, match=r"shape \(3, 9, 12, 1\).*fitted on .*\(3, 12, 12, 1\)"
+    ):
+        model.predict(Indexable(X[:, :, :9]))
