@@ -253,7 +253,7 @@ class ConvLSTMClassifier(_ConvLSTMModel, BaseSequenceClassifier):
         recurrent_dropout=0.0,
         pooling="max",
         class_weight=None,
-        max_epochs=40,
+        max_epochs=35,
         batch_size=32,
         lr=3e-3,
         optimizer="adam",
