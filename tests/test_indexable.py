@@ -3,6 +3,7 @@ shape and __getitem__) flow through the estimators without ever being read whole
 
 import numpy as np
 import pytest
+from indexable import Indexable
 from sklearn.pipeline import Pipeline
 
 from sklearn_st import (
@@ -18,35 +19,6 @@ from sklearn_st.datasets import make_moving_digits
 
 X, Y = make_moving_digits(40, n_frames=3, frame_size=12, random_state=0)
 LABELS = np.where(Y[:, 0] > 0, "right", "left")
-
-
-class Indexable:
-    """A read-only array that can only be indexed: converting it whole fails the
-    test, and the largest read by a list of indices (a batch) is recorded."""
-
-    def __init__(self, array):
-        self._array = array
-        self.largest_batch = 0
-
-    shape = property(lambda self: self._array.shape)
-    dtype = property(lambda self: self._array.dtype)
-    ndim = property(lambda self: self._array.ndim)
-
-    def __len__(self):
-        return len(self._array)
-
-    def __getitem__(self, key):
-        if isinstance(key, tuple):
-            raise TypeError("samples only")
-        if isinstance(key, np.ndarray) and np.any(np.diff(key) <= 0):
-            raise TypeError("indices must be increasing, as in HDF5")
-        samples = self._array[key]
-        if isinstance(key, np.ndarray):
-            self.largest_batch = max(self.largest_batch, len(key))
-        return samples.copy()
-
-    def __array__(self, dtype=None, copy=None):
-        raise AssertionError("the whole array was read")
 
 
 def _models():

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from indexable import Indexable
 from sklearn.base import clone, is_classifier
 
 import sklearn_st
@@ -59,7 +60,13 @@ def _targets(estimator, n_samples):
 
 
 def _output(fitted, X):
-    return fitted.predict(X) if hasattr(fitted, "predict") else fitted.transform(X)
+    out = fitted.predict(X) if hasattr(fitted, "predict") else fitted.transform(X)
+    return out if isinstance(out, np.ndarray) else out[:]  # a lazy FlatFrames
+
+
+def _maybe_indexable(X, wrap):
+    """``X``, or (3-D and up) ``X`` behind an indexable that is not an ndarray."""
+    return Indexable(X) if wrap and X.ndim >= 3 else X
 
 
 def _accepts(estimator, X):
@@ -68,15 +75,16 @@ def _accepts(estimator, X):
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 @SETTINGS
-@given(X=sequences())
-def test_property_every_contract_shape_and_dtype(estimator, X):
+@given(X=sequences(), wrap=st.booleans())
+def test_property_every_contract_shape_and_dtype(estimator, X, wrap):
     estimator = clone(estimator)
     y = _targets(estimator, len(X))
+    X_in = _maybe_indexable(X, wrap)
     if not _accepts(estimator, X):
         with pytest.raises(ValueError, match=r"\d-D"):
-            estimator.fit(X, y)
+            estimator.fit(X_in, y)
         return
-    out = _output(estimator.fit(X, y), X)
+    out = _output(estimator.fit(X_in, y), X_in)
     assert len(out) == len(X)
     if out.dtype.kind == "f":
         assert np.isfinite(out).all()
@@ -99,9 +107,10 @@ def bad_sequences(draw):
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 @SETTINGS
-@given(bad=bad_sequences())
-def test_property_bad_values_get_a_clear_error(estimator, bad):
+@given(bad=bad_sequences(), wrap=st.booleans())
+def test_property_bad_values_get_a_clear_error(estimator, bad, wrap):
     X, kind = bad
+    X = _maybe_indexable(X, wrap)
     estimator = clone(estimator)
     y = _targets(estimator, len(X))
     with pytest.raises((ValueError, TypeError)) as fit_error:
