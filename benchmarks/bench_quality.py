@@ -46,14 +46,17 @@ def models(target, random_state):
                 CNNFeatureExtractor(random_state=random_state),
                 LSTMClassifier(random_state=random_state),
             ),
-            "CNNFeatureExtractor(supervised,avg,64) -> LSTMClassifier()": make_pipeline(
-                CNNFeatureExtractor(
-                    objective="supervised",
-                    pooling="avg",
-                    n_features=64,
-                    random_state=random_state,
-                ),
-                LSTMClassifier(random_state=random_state),
+            "CNNFeatureExtractor(supervised,avg,64,20 epochs) -> LSTMClassifier()": (
+                make_pipeline(
+                    CNNFeatureExtractor(
+                        objective="supervised",
+                        pooling="avg",
+                        n_features=64,
+                        max_epochs=20,
+                        random_state=random_state,
+                    ),
+                    LSTMClassifier(random_state=random_state),
+                )
             ),
             "CNNLSTMClassifier()": CNNLSTMClassifier(random_state=random_state),
             "ConvLSTMClassifier()": ConvLSTMClassifier(random_state=random_state),
@@ -97,7 +100,7 @@ def main():
         f"frames of {args.frame_size}x{args.frame_size}, 80/20 split, default "
         "parameters"
     )
-    header = f"{'model':<62}{'clips':>9}{metric:>10}{'fit s':>9}"
+    header = f"{'model':<72}{'clips':>9}{metric:>10}{'fit s':>9}"
     print(header)
     print("-" * len(header))
     for clutter in [False] if args.no_clutter else [False, True]:
@@ -120,7 +123,7 @@ def main():
             fit_s = time.perf_counter() - start
             score = model.score(X_test, y_test)
             kind = "clutter" if clutter else "clean"
-            print(f"{name:<62}{kind:>9}{score:>10.3f}{fit_s:>9.1f}", flush=True)
+            print(f"{name:<72}{kind:>9}{score:>10.3f}{fit_s:>9.1f}", flush=True)
 
 
 if __name__ == "__main__":

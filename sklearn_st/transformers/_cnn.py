@@ -115,7 +115,7 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
         channels=(16, 32),
         n_features=16,
         pooling="flatten",
-        max_epochs=20,
+        max_epochs=15,
         batch_size=32,
         lr=3e-3,
         optimizer="adam",
