@@ -31,6 +31,7 @@ __all__ = [
     "BaseSequenceRegressor",
     "fill_facade_doc",
     "frame_kernel_size",
+    "positive_ints",
     "standardize_targets",
 ]
 
@@ -133,6 +134,14 @@ def frame_kernel_size(kernel_size, input_shape):
     through its centre alone (a 1x1 kernel is the same model, without dead taps
     that would also shrink the initial weights of the live one)."""
     return 1 if tuple(input_shape[2:]) == (1, 1) else kernel_size
+
+
+def positive_ints(values):
+    """True for a non-empty sequence of ints >= 1 (bools are not ints here): a
+    per-layer size parameter such as ``channels`` or ``filters``."""
+    return len(values) > 0 and all(
+        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in values
+    )
 
 
 _OPTIMIZERS = {

@@ -10,17 +10,10 @@ from ._base import (
     BaseSequenceRegressor,
     fill_facade_doc,
     frame_kernel_size,
+    positive_ints,
 )
 
 __all__ = ["ConvLSTMClassifier", "ConvLSTMRegressor"]
-
-
-def _positive_ints(value):
-    """True for an int >= 1 or a non-empty tuple of them (``filters``)."""
-    values = value if isinstance(value, tuple) else (value,)
-    return len(values) > 0 and all(
-        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in values
-    )
 
 
 _CONVLSTM_CONSTRAINTS = {
@@ -56,14 +49,15 @@ class _ConvLSTMModel:
         How the last hidden state becomes the head's input."""
 
     def _build_module(self, input_shape, n_outputs):
-        if not _positive_ints(self.filters):
+        layers = self.filters if isinstance(self.filters, tuple) else (self.filters,)
+        if not positive_ints(layers):
             raise ValueError(
                 "filters must be a positive int or a tuple of them, got "
                 f"{self.filters!r}."
             )
         _, channels, height, width = input_shape
         kernel_size = frame_kernel_size(self.kernel_size, input_shape)
-        n_layers = len(self.filters) if isinstance(self.filters, tuple) else 1
+        n_layers = len(layers)
         if self.padding == "valid" and min(height, width) <= n_layers * (
             kernel_size - 1
         ):

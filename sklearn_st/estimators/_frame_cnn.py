@@ -5,7 +5,7 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nn import FrameDecoder, FrameEncoder
-from ._base import frame_kernel_size
+from ._base import frame_kernel_size, positive_ints
 
 __all__ = [
     "FRAME_CNN_CONSTRAINTS",
@@ -41,9 +41,7 @@ def build_frame_encoder(estimator, input_shape):
     on 1x1 frames (:func:`frame_kernel_size`).
     """
     channels = tuple(estimator.channels)
-    if not channels or not all(
-        isinstance(c, Integral) and not isinstance(c, bool) and c >= 1 for c in channels
-    ):
+    if not positive_ints(channels):
         raise ValueError(
             f"channels must be a non-empty tuple of positive ints, got {channels!r}."
         )
