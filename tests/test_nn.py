@@ -1,5 +1,6 @@
 """Shape tests of the torch modules and the layout helper."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -15,8 +16,10 @@ from sklearn_st.nn import (
     LSTMNet,
     TimeMeanNet,
     btchw_shape,
+    frame_kernel_size,
     to_btchw,
 )
+from sklearn_st.nn._sizes import positive_int, positive_ints
 
 
 @pytest.mark.parametrize(
@@ -283,3 +286,46 @@ def test_per_frame_modules_apply_the_encoder_to_every_frame():
     )
     autoencoder = FrameAutoencoder(encoder=encoder, decoder=decoder)
     assert autoencoder(x).shape == x.shape
+
+
+def test_sizes_accept_numpy_integers_and_refuse_anything_else():
+    assert positive_ints("filters", np.int64(3)) == (3,)
+    sizes = positive_ints("channels", (np.int32(4), 8))
+    assert sizes == (4, 8) and all(type(s) is int for s in sizes)
+    assert positive_int("hidden_size", np.uint8(5)) == 5
+    for bad in [0, (), (4, 0), (True,), "8", 2.0, None]:
+        with pytest.raises(ValueError, match=r"filters must be a positive int or a "):
+            positive_ints("filters", bad)
+    with pytest.raises(ValueError, match="hidden_size must be a positive int, got 0"):
+        positive_int("hidden_size", 0)
+
+
+def test_frame_kernel_size_is_one_on_one_by_one_frames():
+    assert frame_kernel_size(np.int64(5), (1, 1)) == 1
+    assert frame_kernel_size(5, (1, 2)) == 5
+    with pytest.raises(ValueError, match="kernel_size must be a positive int"):
+        frame_kernel_size(0, (4, 4))
+
+
+def test_modules_take_numpy_sizes():
+    net = ConvLSTMNet(
+        in_channels=np.int64(1),
+        frame_size=(6, 6),
+        n_outputs=np.int64(2),
+        filters=(np.int64(2), np.int64(3)),
+        kernel_size=np.int64(3),
+    )
+    assert net(torch.randn(2, 3, 1, 6, 6)).shape == (2, 2)
+    lstm = LSTMNet(
+        n_features=np.int64(3), n_outputs=1, hidden_size=np.int64(4), dropout=0.5
+    )
+    assert lstm(torch.randn(2, 5, 3, 1, 1)).shape == (2, 1)
+    with pytest.raises(ValueError, match=r"padding='valid' .* leaves nothing of 4x4"):
+        ConvLSTMNet(
+            in_channels=1,
+            frame_size=(4, 4),
+            n_outputs=1,
+            filters=(2, 2),
+            kernel_size=3,
+            padding="valid",
+        )

@@ -1,6 +1,14 @@
-"""Pure PyTorch modules. Every module takes ``(batch, time, channels, height, width)``.
+"""Pure PyTorch modules; nothing here imports scikit-learn or skorch.
 
-Nothing here imports scikit-learn.
+Sequence modules (:class:`ConvLSTM`, :class:`ConvLSTMNet`, :class:`LSTMNet`,
+:class:`CNNLSTMNet`, :class:`FrameAutoencoder`, :class:`FrameFeatures`,
+:class:`TimeMeanNet`) take ``(batch, time, channels, height, width)``; frame modules
+(:class:`FrameEncoder`, :class:`FrameDecoder`) and :class:`ConvLSTMCell`'s single
+step take single frames ``(batch, channels, height, width)``, and :func:`per_frame`
+applies a frame module to every frame of a sequence. :func:`to_btchw` converts the
+channel-last arrays of the scikit-learn estimators to that layout. Module sizes are
+checked where the modules are built (:mod:`sklearn_st.nn._sizes`) and may be NumPy
+integers.
 """
 
 from ._cnn import (
@@ -15,6 +23,7 @@ from ._cnn import (
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
 from ._layout import btchw_shape, to_btchw
 from ._lstm import LSTMNet
+from ._sizes import frame_kernel_size
 
 __all__ = [
     "CNNLSTMNet",
@@ -28,6 +37,7 @@ __all__ = [
     "LSTMNet",
     "TimeMeanNet",
     "btchw_shape",
+    "frame_kernel_size",
     "per_frame",
     "to_btchw",
 ]

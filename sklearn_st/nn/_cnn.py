@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from ._lstm import LSTMNet
+from ._sizes import frame_kernel_size, positive_int, positive_ints
 
 __all__ = [
     "CNNLSTMNet",
@@ -34,12 +35,14 @@ def _block_sizes(frame_size, n_blocks):
 class FrameEncoder(nn.Module):
     """A small CNN: frames ``(N, channels, height, width)`` to ``(N, n_features)``.
 
-    Each entry of ``channels`` is a block: a 'same' convolution, ReLU and 2x2
-    average pooling (skipped once a side of the map is 1 pixel). Average pooling,
-    not max pooling, so that the maps keep where things are to a fraction of a
-    pixel. The last map becomes a vector by global average pooling
-    (``pooling='avg'``: what is there, wherever it is) or by flattening
-    (``'flatten'``: what is where), then a linear layer gives ``n_features``.
+    A frame module: it takes single frames; :func:`per_frame` applies it to every
+    frame of a ``(batch, time, channels, height, width)`` sequence. Each entry of
+    ``channels`` is a block: a 'same' convolution, ReLU and 2x2 average pooling
+    (skipped once a side of the map is 1 pixel). Average pooling, not max pooling,
+    so that the maps keep where things are to a fraction of a pixel. The last map
+    becomes a vector by global average pooling (``pooling='avg'``: what is there,
+    wherever it is) or by flattening (``'flatten'``: what is where), then a linear
+    layer gives ``n_features``.
 
     Parameters
     ----------
@@ -47,14 +50,15 @@ class FrameEncoder(nn.Module):
         Channels of the frames.
     frame_size : tuple of (int, int)
         ``(height, width)`` of the frames.
-    channels : tuple of int, default=(16, 32)
+    channels : int or tuple of int, default=(16, 32)
         Output channels of each block.
     n_features : int, default=64
         Length of the feature vector.
     pooling : {'avg', 'flatten'}, default='flatten'
         How the last feature map becomes a vector.
     kernel_size : int, default=3
-        Side of the (odd) convolution kernels.
+        Side of the (odd) convolution kernels; 1 on 1x1 frames (see
+        :func:`~sklearn_st.nn.frame_kernel_size`).
     """
 
     def __init__(
@@ -62,7 +66,7 @@ class FrameEncoder(nn.Module):
         *,
         in_channels: int,
         frame_size: tuple[int, int],
-        channels: tuple[int, ...] = (16, 32),
+        channels: int | tuple[int, ...] = (16, 32),
         n_features: int = 64,
         pooling: str = "flatten",
         kernel_size: int = 3,
@@ -70,7 +74,11 @@ class FrameEncoder(nn.Module):
         super().__init__()
         if pooling not in ("avg", "flatten"):
             raise ValueError(f"pooling must be 'avg' or 'flatten', got {pooling!r}")
-        layers, size, n_in = [], tuple(frame_size), in_channels
+        channels = positive_ints("channels", channels)
+        n_features = positive_int("n_features", n_features)
+        kernel_size = frame_kernel_size(kernel_size, frame_size)
+        layers, size = [], tuple(frame_size)
+        n_in = positive_int("in_channels", in_channels)
         sizes = _block_sizes(frame_size, len(channels))
         for n_out, next_size in zip(channels, sizes, strict=True):
             layers += [nn.Conv2d(n_in, n_out, kernel_size, padding="same"), nn.ReLU()]
@@ -89,12 +97,14 @@ class FrameEncoder(nn.Module):
 
 
 class FrameDecoder(nn.Module):
-    """The mirror of :class:`FrameEncoder`: ``(N, n_features)`` to frames.
+    """The mirror of :class:`FrameEncoder`: ``(N, n_features)`` to frames
+    ``(N, out_channels, height, width)``.
 
-    A linear layer and ReLU give the encoder's last feature map; each block, in
-    reverse, upsamples it (nearest) to the size it had before pooling and applies
-    a 'same' convolution and ReLU; a last convolution gives ``out_channels``
-    (no activation: the frames it reconstructs are standardized).
+    A frame module, as the encoder. A linear layer and ReLU give the encoder's
+    last feature map; each block, in reverse, upsamples it (nearest) to the size it
+    had before pooling and applies a 'same' convolution and ReLU; a last
+    convolution gives ``out_channels`` (no activation: the frames it reconstructs
+    are standardized).
 
     Parameters
     ----------
@@ -104,10 +114,10 @@ class FrameDecoder(nn.Module):
         Channels of the frames.
     frame_size : tuple of (int, int)
         ``(height, width)`` of the frames.
-    channels : tuple of int, default=(16, 32)
+    channels : int or tuple of int, default=(16, 32)
         The encoder's ``channels`` (the decoder runs them backwards).
     kernel_size : int, default=3
-        Side of the (odd) convolution kernels.
+        Side of the (odd) convolution kernels; 1 on 1x1 frames.
     """
 
     def __init__(
@@ -116,10 +126,13 @@ class FrameDecoder(nn.Module):
         n_features: int,
         out_channels: int,
         frame_size: tuple[int, int],
-        channels: tuple[int, ...] = (16, 32),
+        channels: int | tuple[int, ...] = (16, 32),
         kernel_size: int = 3,
     ):
         super().__init__()
+        channels = positive_ints("channels", channels)
+        n_features = positive_int("n_features", n_features)
+        kernel_size = frame_kernel_size(kernel_size, frame_size)
         sizes = [tuple(frame_size), *_block_sizes(frame_size, len(channels))]
         self.start = (channels[-1], *sizes[-1])
         self.project = nn.Sequential(
@@ -132,6 +145,7 @@ class FrameDecoder(nn.Module):
                 layers.append(nn.Upsample(size=sizes[i], mode="nearest"))
             layers += [nn.Conv2d(n_in, n_out, kernel_size, padding="same"), nn.ReLU()]
             n_in = n_out
+        out_channels = positive_int("out_channels", out_channels)
         layers.append(nn.Conv2d(n_in, out_channels, kernel_size, padding="same"))
         self.layers = nn.Sequential(*layers)
 

@@ -1,5 +1,8 @@
 """Convolutional LSTM with the gate math and parameter meaning of Keras' ConvLSTM2D.
 
+The convolutional LSTM is the model of Shi et al. (2015), "Convolutional LSTM
+Network: A Machine Learning Approach for Precipitation Nowcasting", NeurIPS 28
+(https://arxiv.org/abs/1506.04214), without its peephole connections, as in Keras.
 Per step, with ``*`` a convolution and ``∘`` the elementwise product::
 
     i = sigmoid(W_xi * x_t + W_hi * h_{t-1} + b_i)
@@ -40,6 +43,8 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ._sizes import frame_kernel_size, positive_int, positive_ints
 
 __all__ = ["ConvLSTM", "ConvLSTMCell", "ConvLSTMNet"]
 
@@ -172,7 +177,8 @@ def _add_input_part(gates, cols, w_x):
 
 
 class ConvLSTMCell(nn.Module):
-    """One ConvLSTM layer: its two convolutions and its recurrence.
+    """One ConvLSTM layer (Shi et al., 2015): its two convolutions and its
+    recurrence.
 
     Parameters
     ----------
@@ -197,6 +203,9 @@ class ConvLSTMCell(nn.Module):
         super().__init__()
         if padding not in ("same", "valid"):
             raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}")
+        in_channels = positive_int("in_channels", in_channels)
+        filters = positive_int("filters", filters)
+        kernel_size = positive_int("kernel_size", kernel_size)
         self.filters = filters
         self.kernel_size = kernel_size
         self.padding = padding
@@ -328,7 +337,8 @@ def dropout_mask(p, like, shape=None):
 
 
 class ConvLSTM(nn.Module):
-    """Stacked ConvLSTM layers over ``(batch, time, channels, height, width)``.
+    """Stacked ConvLSTM layers (Shi et al., 2015) over ``(batch, time, channels,
+    height, width)``.
 
     Parameters
     ----------
@@ -369,8 +379,7 @@ class ConvLSTM(nn.Module):
         return_sequences: bool = False,
     ):
         super().__init__()
-        filters = (filters,) if isinstance(filters, int) else tuple(filters)
-        sizes = (in_channels, *filters)
+        sizes = (in_channels, *positive_ints("filters", filters))
         self.cells = nn.ModuleList(
             ConvLSTMCell(
                 in_channels=n_in,
@@ -380,8 +389,8 @@ class ConvLSTM(nn.Module):
             )
             for n_in, n_out in itertools.pairwise(sizes)
         )
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
+        self.dropout = float(dropout)
+        self.recurrent_dropout = float(recurrent_dropout)
         self.return_sequences = return_sequences
 
     def forward(self, x):
@@ -399,7 +408,7 @@ class ConvLSTM(nn.Module):
 
 
 class ConvLSTMNet(nn.Module):
-    """ConvLSTM, spatial pooling of its last hidden state, then a linear head.
+    """ConvLSTM, its last hidden state made a vector, then a linear head.
 
     Input ``(batch, time, channels, height, width)``, output ``(batch, n_outputs)``.
 
@@ -408,14 +417,22 @@ class ConvLSTMNet(nn.Module):
     in_channels : int
         Channels of each input frame.
     frame_size : tuple of (int, int)
-        ``(height, width)`` of the input frames (for ``pooling='flatten'``).
+        ``(height, width)`` of the input frames.
     n_outputs : int
         Width of the linear head.
+    filters : int or tuple of int
+        Filters of each stacked layer, as in :class:`ConvLSTM`.
+    kernel_size : int, default=3
+        Side of the convolution kernels; 1 on 1x1 frames (feature sequences), see
+        :func:`~sklearn_st.nn.frame_kernel_size`.
+    padding : {'same', 'valid'}, default='same'
+        Padding of each layer's input convolution.
+    dropout, recurrent_dropout : float, default=0.0
+        As in :class:`ConvLSTM`.
     pooling : {'avg', 'max', 'flatten'}, default='avg'
-        How the last hidden state ``(filters, H', W')`` becomes a vector.
-    **convlstm
-        ``filters``, ``kernel_size``, ``padding``, ``dropout``,
-        ``recurrent_dropout`` of :class:`ConvLSTM`.
+        How the last hidden state ``(filters, H', W')`` becomes the head's input:
+        averaged or maximised over space (``filters`` features), or flattened
+        (``filters * H' * W'`` features: where things are, too).
     """
 
     def __init__(
@@ -424,23 +441,42 @@ class ConvLSTMNet(nn.Module):
         in_channels: int,
         frame_size: tuple[int, int],
         n_outputs: int,
+        filters: int | tuple[int, ...],
+        kernel_size: int = 3,
+        padding: str = "same",
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
         pooling: str = "avg",
-        **convlstm,
     ):
         super().__init__()
         if pooling not in ("avg", "max", "flatten"):
             raise ValueError(
-                f"pooling must be 'avg', 'max' or 'flatten', got {pooling}"
+                f"pooling must be 'avg', 'max' or 'flatten', got {pooling!r}"
             )
-        self.convlstm = ConvLSTM(in_channels=in_channels, **convlstm)
-        self.pooling = pooling
-        last = self.convlstm.cells[-1]
-        out_hw = frame_size
-        if last.padding == "valid":
-            shrink = len(self.convlstm.cells) * (last.kernel_size - 1)
+        filters = positive_ints("filters", filters)
+        kernel_size = frame_kernel_size(kernel_size, frame_size)
+        out_hw = tuple(frame_size)
+        if padding == "valid":
+            shrink = len(filters) * (kernel_size - 1)
             out_hw = tuple(s - shrink for s in frame_size)
-        n_features = last.filters * (math.prod(out_hw) if pooling == "flatten" else 1)
-        self.head = nn.Linear(n_features, n_outputs)
+            if min(out_hw) < 1:
+                height, width = frame_size
+                raise ValueError(
+                    f"padding='valid' with kernel_size={kernel_size} and "
+                    f"{len(filters)} layer(s) leaves nothing of {height}x{width} "
+                    "frames; use padding='same' or a smaller kernel."
+                )
+        self.convlstm = ConvLSTM(
+            in_channels=in_channels,
+            filters=filters,
+            kernel_size=kernel_size,
+            padding=padding,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+        )
+        self.pooling = pooling
+        n_features = filters[-1] * (math.prod(out_hw) if pooling == "flatten" else 1)
+        self.head = nn.Linear(n_features, positive_int("n_outputs", n_outputs))
 
     def forward(self, x):
         h = self.convlstm(x)  # (batch, filters, H', W')

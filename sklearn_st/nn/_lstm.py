@@ -3,6 +3,8 @@
 import torch
 from torch import nn
 
+from ._sizes import positive_int
+
 __all__ = ["LSTMNet"]
 
 
@@ -19,7 +21,7 @@ class LSTMNet(nn.Module):
     n_outputs : int
         Width of the linear head.
     hidden_size, num_layers, bidirectional :
-        As in :class:`torch.nn.LSTM`.
+        As in :class:`torch.nn.LSTM`; sizes may be NumPy integers.
     dropout : float
         Dropout between stacked LSTM layers and on the final hidden state.
     """
@@ -35,17 +37,21 @@ class LSTMNet(nn.Module):
         dropout: float = 0.0,
     ):
         super().__init__()
+        hidden_size = positive_int("hidden_size", hidden_size)
+        num_layers = positive_int("num_layers", num_layers)
         self.lstm = nn.LSTM(
-            n_features,
+            positive_int("n_features", n_features),
             hidden_size,
             num_layers=num_layers,
             batch_first=True,
             bidirectional=bidirectional,
-            dropout=dropout if num_layers > 1 else 0.0,
+            dropout=float(dropout) if num_layers > 1 else 0.0,
         )
         self.n_directions = 2 if bidirectional else 1
-        self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.n_directions * hidden_size, n_outputs)
+        self.dropout = nn.Dropout(float(dropout))
+        self.head = nn.Linear(
+            self.n_directions * hidden_size, positive_int("n_outputs", n_outputs)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         batch, time = x.shape[:2]
