@@ -1,22 +1,28 @@
-"""scikit-learn compatible sequence models for spatio-temporal image data."""
+"""scikit-learn compatible sequence models for spatio-temporal image data.
 
+The estimators, transformers and ``datasets`` are loaded on first use, so that
+``import sklearn_st.nn`` (pure PyTorch) imports neither scikit-learn nor skorch.
+"""
+
+import importlib
 from importlib.metadata import PackageNotFoundError, version
-
-from . import datasets
-from .estimators import (
-    CNNLSTMClassifier,
-    CNNLSTMRegressor,
-    ConvLSTMClassifier,
-    ConvLSTMRegressor,
-    LSTMClassifier,
-    LSTMRegressor,
-)
-from .transformers import CNNFeatureExtractor, FrameFlattener
 
 try:
     __version__ = version("sklearn_st")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
+
+# public name: the subpackage that defines it
+_LAZY = {
+    "CNNFeatureExtractor": ".transformers",
+    "CNNLSTMClassifier": ".estimators",
+    "CNNLSTMRegressor": ".estimators",
+    "ConvLSTMClassifier": ".estimators",
+    "ConvLSTMRegressor": ".estimators",
+    "FrameFlattener": ".transformers",
+    "LSTMClassifier": ".estimators",
+    "LSTMRegressor": ".estimators",
+}
 
 __all__ = [
     "CNNFeatureExtractor",
@@ -30,3 +36,17 @@ __all__ = [
     "__version__",
     "datasets",
 ]
+
+
+def __getattr__(name):
+    if name == "datasets":
+        return importlib.import_module(".datasets", __name__)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # loaded once
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

@@ -15,8 +15,12 @@ __all__ = ["FlatFrames", "is_indexable_array", "sample_chunks", "take_samples"]
 
 
 def is_indexable_array(X):
-    """Whether ``X`` is an indexable array other than a NumPy array, of 3 to 5
-    dimensions (2-D sequences are small; they are converted as they are)."""
+    """Whether ``X`` is an indexable array other than a NumPy array, with 3 or
+    more dimensions (2-D sequences are small; they are converted as they are).
+
+    The array contract then accepts 3 to 5 of them: ``check_sequences`` refuses
+    more with its message about the number of dimensions.
+    """
     return (
         not isinstance(X, np.ndarray)
         and isinstance(getattr(X, "dtype", None), np.dtype)

@@ -57,10 +57,12 @@ def make_moving_digits(
 ):
     """Clips of real handwritten digits moving across a frame at constant velocity.
 
-    Each clip shows one digit from scikit-learn's bundled ``load_digits`` (upscaled
-    to a quarter to a half of the frame side) moving in a straight line, without
-    leaving the frame, at a random speed and direction. Velocity can only be read
-    from several frames: any single frame shows a digit somewhere, not how it moves.
+    Each clip shows one digit from scikit-learn's bundled ``load_digits`` (8x8
+    pixels where the shorter frame side is 12 to 31 pixels, a quarter to two thirds
+    of it; ``8 * (side // 16)`` pixels from 32 up, a third to a half of it) moving
+    in a straight line, without leaving the frame, at a random speed and direction.
+    Velocity can only be read from several frames: any single frame shows a digit
+    somewhere, not how it moves.
 
     Parameters
     ----------

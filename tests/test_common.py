@@ -2,9 +2,14 @@
 
 import inspect
 import re
+import subprocess
+import sys
 
+import numpy as np
 import pytest
+from fast import FAST, fast, output, targets
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -17,7 +22,6 @@ ESTIMATOR_CLASSES = [
 ]
 # default-constructed: the defaults themselves must pass, learning included
 ESTIMATORS = [cls() for cls in ESTIMATOR_CLASSES]
-EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
 
 
 def test_common_discovers_every_public_estimator():
@@ -34,18 +38,10 @@ def test_common_discovers_every_public_estimator():
     } <= names
 
 
-@parametrize_with_checks(
-    ESTIMATORS,
-    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(
-        type(est).__name__, {}
-    ),
-)
+# no expected failures: every check must pass
+@parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
-
-
-def test_common_has_no_expected_failures():
-    assert EXPECTED_FAILED_CHECKS == {}
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
@@ -63,3 +59,66 @@ def test_common_docstrings_state_each_class_own_defaults(cls):
             continue
         pattern = rf"\n    {name} : [^\n]*default={re.escape(repr(param.default))}\n"
         assert re.search(pattern, cls.__doc__), (cls.__name__, name)
+
+
+def _as_numpy(value):
+    """Python ints and floats (also inside tuples) as NumPy scalars; bools and
+    everything else as they are."""
+    if isinstance(value, tuple):
+        return tuple(_as_numpy(v) for v in value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return np.int64(value)
+    if isinstance(value, float):
+        return np.float64(value)
+    return value
+
+
+def test_common_fast_table_covers_every_public_estimator():
+    assert {cls.__name__ for cls in ESTIMATOR_CLASSES} == set(FAST)
+
+
+@pytest.mark.parametrize("name", list(FAST))
+def test_common_numeric_parameters_accept_numpy_scalars(name, sequences):
+    # what a GridSearchCV over np.arange or np.linspace passes
+    # early stopping, so that validation_fraction and n_iter_no_change are used
+    estimator = (
+        fast(name) if name == "FrameFlattener" else fast(name, early_stopping=True)
+    )
+    params = {k: _as_numpy(v) for k, v in estimator.get_params().items()}
+    converted = [k for k, v in params.items() if isinstance(v, np.generic | tuple)]
+    if name != "FrameFlattener":
+        assert {"lr", "max_epochs", "batch_size", "validation_fraction"} <= set(
+            converted
+        )
+    estimator.set_params(**params)
+    X, _ = sequences
+    fitted = estimator.fit(X, targets(estimator, len(X)))
+    assert np.isfinite(np.asarray(output(fitted, X), dtype=float)).all()
+
+
+def test_common_grid_search_over_a_numpy_range(clips):
+    X, y = clips
+    search = GridSearchCV(
+        fast("ConvLSTMRegressor"),
+        {"filters": np.arange(2, 4), "kernel_size": np.array([1, 3])},
+        cv=2,
+        error_score="raise",
+    ).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    best = search.best_estimator_.net_.module_.convlstm.cells[0]
+    assert best.filters == search.best_params_["filters"]
+    assert type(best.filters) is int  # the module got a Python int
+
+
+def test_common_nn_stands_alone_and_the_package_loads_lazily():
+    code = (
+        "import sys, sklearn_st.nn, sklearn_st\n"
+        "loaded = sorted(m for m in ('sklearn', 'skorch', 'scipy') if m in "
+        "sys.modules)\n"
+        "assert not loaded, loaded\n"
+        "sklearn_st.LSTMRegressor\n"
+        "assert 'skorch' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -13,11 +13,6 @@ FAST = {"filters": 4, "max_epochs": 2, "batch_size": 8, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
-def clips():
-    return make_moving_digits(24, n_frames=3, frame_size=12, random_state=0)
-
-
-@pytest.fixture(scope="module")
 def fitted(clips):
     X, y = clips
     return ConvLSTMRegressor(**FAST).fit(X, y)

@@ -3,30 +3,14 @@ ends in a ValueError or TypeError with a message, for every public estimator."""
 
 import numpy as np
 import pytest
+from fast import FAST, fast, targets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from indexable import Indexable
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone
 
-import sklearn_st
-
-FAST = {
-    "FrameFlattener": {},
-    "CNNFeatureExtractor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
-    "LSTMRegressor": {"hidden_size": 4, "max_epochs": 1},
-    "LSTMClassifier": {"hidden_size": 4, "max_epochs": 1},
-    "CNNLSTMRegressor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
-    "CNNLSTMClassifier": {"channels": (2,), "n_features": 3, "max_epochs": 1},
-    "ConvLSTMRegressor": {"filters": 2, "max_epochs": 1},
-    "ConvLSTMClassifier": {"filters": 2, "max_epochs": 1},
-}
-ESTIMATORS = [
-    getattr(sklearn_st, name)(random_state=0, **params)
-    if name != "FrameFlattener"
-    else sklearn_st.FrameFlattener()
-    for name, params in FAST.items()
-]
+ESTIMATORS = [fast(name) for name in FAST]
 SETTINGS = settings(
     max_examples=8,
     deadline=None,
@@ -53,12 +37,6 @@ def sequences(draw):
     return draw(hnp.arrays(dtype, (n_samples, *sides), elements=elements))
 
 
-def _targets(estimator, n_samples):
-    if is_classifier(estimator):
-        return np.array(["a", "b"] * n_samples)[:n_samples]
-    return np.linspace(-1.0, 1.0, n_samples)
-
-
 def _output(fitted, X):
     out = fitted.predict(X) if hasattr(fitted, "predict") else fitted.transform(X)
     return out if isinstance(out, np.ndarray) else out[:]  # a lazy FlatFrames
@@ -78,7 +56,7 @@ def _accepts(estimator, X):
 @given(X=sequences(), wrap=st.booleans())
 def test_property_every_contract_shape_and_dtype(estimator, X, wrap):
     estimator = clone(estimator)
-    y = _targets(estimator, len(X))
+    y = targets(estimator, len(X))
     X_in = _maybe_indexable(X, wrap)
     if not _accepts(estimator, X):
         with pytest.raises(ValueError, match=r"\d-D"):
@@ -112,7 +90,7 @@ def test_property_bad_values_get_a_clear_error(estimator, bad, wrap):
     X, kind = bad
     X = _maybe_indexable(X, wrap)
     estimator = clone(estimator)
-    y = _targets(estimator, len(X))
+    y = targets(estimator, len(X))
     with pytest.raises((ValueError, TypeError)) as fit_error:
         estimator.fit(X, y)
     assert str(fit_error.value)

@@ -1,69 +1,47 @@
 """CNN-LSTM models: a per-frame CNN and an LSTM trained end to end."""
 
+from .._facade import BaseSequenceClassifier, BaseSequenceRegressor, FrameCNNMixin
+from .._validation import SEQUENCE_NDIMS
 from ..nn import CNNLSTMNet
-from ._base import BaseSequenceClassifier, BaseSequenceRegressor, fill_facade_doc
-from ._frame_cnn import (
-    FRAME_CNN_CONSTRAINTS,
-    FRAME_CNN_PARAMS_DOC,
-    build_frame_encoder,
-)
-from ._lstm import _LSTM_CONSTRAINTS, _LSTMModel
+from ._lstm import LSTMMixin
 
-__all__ = ["CNNLSTMClassifier", "CNNLSTMRegressor"]
+__all__ = ["CNNLSTMClassifier", "CNNLSTMMixin", "CNNLSTMRegressor"]
 
 
-class _CNNLSTMModel:
-    """What the CNN-LSTM regressor and classifier share: parameters and module."""
+class CNNLSTMMixin(FrameCNNMixin, LSTMMixin):
+    """The per-frame CNN's and the LSTM's parameters, and the module joining them,
+    shared by the CNN-LSTM regressor and classifier."""
 
-    _constraints = {**FRAME_CNN_CONSTRAINTS, **_LSTM_CONSTRAINTS}
-
-    _model_params_doc = FRAME_CNN_PARAMS_DOC + "\n\n" + _LSTMModel._model_params_doc
+    _input_ndims = SEQUENCE_NDIMS
+    _input_hint = ""
 
     def _build_module(self, input_shape, n_outputs):
         return CNNLSTMNet(
-            encoder=build_frame_encoder(self, input_shape),
+            encoder=self._frame_encoder(input_shape),
             n_features=self.n_features,
             n_outputs=n_outputs,
-            hidden_size=self.hidden_size,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
+            **self._lstm_params(),
         )
 
 
-@fill_facade_doc
-class CNNLSTMRegressor(_CNNLSTMModel, BaseSequenceRegressor):
+class CNNLSTMRegressor(CNNLSTMMixin, BaseSequenceRegressor):
     """CNN-LSTM regressor: a per-frame CNN and an LSTM, trained end to end.
 
     Every frame goes through the same small CNN (:class:`sklearn_st.nn.FrameEncoder`)
     and the LSTM reads the sequence of frame features; both are trained jointly on
-    the target. Input ``(n_samples, n_frames, height, width, n_channels)``; 4-D is
-    one channel, 3-D ``(n_samples, n_frames, n_features)`` is 1x1 frames with
-    ``n_features`` channels, 2-D a univariate sequence.
+    the target. The default ``pooling='flatten'`` keeps where things are in each
+    frame, which position and motion targets need. Input ``(n_samples, n_frames,
+    height, width, n_channels)``; 4-D is one channel, 3-D ``(n_samples, n_frames,
+    n_features)`` is 1x1 frames with ``n_features`` channels, 2-D a univariate
+    sequence.
 
     Parameters
     ----------
-    %(model_params)s
-
-    %(facade_params)s
+    %(parameters)s
 
     Attributes
     ----------
-    net_ : skorch.NeuralNetRegressor
-        The fitted net; ``net_.module_`` is the torch module, ``net_.history`` the
-        training history.
-
-    n_features_in_ : int
-        Number of frames seen in ``fit`` (``X.shape[1]``).
-
-    sample_shape_ : tuple of int
-        Per-sample shape seen in ``fit`` (``X.shape[1:]``).
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a data frame.
-
-    n_outputs_ : int
-        Number of targets.
+    %(attributes)s
 
     See Also
     --------
@@ -79,11 +57,6 @@ class CNNLSTMRegressor(_CNNLSTMModel, BaseSequenceRegressor):
     >>> model.predict(X[:3]).shape
     (3, 2)
     """
-
-    _parameter_constraints: dict = {
-        **BaseSequenceRegressor._parameter_constraints,
-        **_CNNLSTMModel._constraints,
-    }
 
     def __init__(
         self,
@@ -109,63 +82,26 @@ class CNNLSTMRegressor(_CNNLSTMModel, BaseSequenceRegressor):
         verbose=0,
         callbacks=None,
     ):
-        super().__init__(
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            warm_start=warm_start,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
-        self.channels = channels
-        self.n_features = n_features
-        self.pooling = pooling
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
+        self._set_init_params(locals())
 
 
-@fill_facade_doc
-class CNNLSTMClassifier(_CNNLSTMModel, BaseSequenceClassifier):
+class CNNLSTMClassifier(CNNLSTMMixin, BaseSequenceClassifier):
     """CNN-LSTM classifier: a per-frame CNN and an LSTM, trained end to end.
 
     The model of :class:`CNNLSTMRegressor` with a softmax head and cross-entropy
     loss: any labels (integers, strings), ``classes_``, ``predict_proba`` and
-    ``class_weight``.
+    ``class_weight``. Its default ``pooling='avg'`` averages each frame's CNN
+    features over space, which suits telling shapes apart (which digit, which
+    object) wherever they are; for classes defined by position or motion (which
+    direction something moves) use ``pooling='flatten'``, the regressor's default.
 
     Parameters
     ----------
-    %(model_params)s
-
-    %(class_weight)s
-
-    %(facade_params)s
+    %(parameters)s
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-
-    net_ : skorch.NeuralNetClassifier
-        The fitted net; ``net_.module_`` is the torch module, ``net_.history`` the
-        training history.
-
-    n_features_in_ : int
-        Number of frames seen in ``fit`` (``X.shape[1]``).
-
-    sample_shape_ : tuple of int
-        Per-sample shape seen in ``fit`` (``X.shape[1:]``).
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a data frame.
+    %(attributes)s
 
     See Also
     --------
@@ -180,11 +116,6 @@ class CNNLSTMClassifier(_CNNLSTMModel, BaseSequenceClassifier):
     >>> model.predict_proba(X[:3]).shape[0]
     3
     """
-
-    _parameter_constraints: dict = {
-        **BaseSequenceClassifier._parameter_constraints,
-        **_CNNLSTMModel._constraints,
-    }
 
     def __init__(
         self,
@@ -211,26 +142,4 @@ class CNNLSTMClassifier(_CNNLSTMModel, BaseSequenceClassifier):
         verbose=0,
         callbacks=None,
     ):
-        super().__init__(
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            warm_start=warm_start,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
-        self.channels = channels
-        self.n_features = n_features
-        self.pooling = pooling
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.class_weight = class_weight
+        self._set_init_params(locals())

@@ -4,34 +4,33 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval
 
+from .._facade import BaseSequenceClassifier, BaseSequenceRegressor
 from ..nn import LSTMNet
-from ._base import BaseSequenceClassifier, BaseSequenceRegressor, fill_facade_doc
 
-__all__ = ["LSTMClassifier", "LSTMRegressor"]
-
-_LSTM_CONSTRAINTS = {
-    "hidden_size": [Interval(Integral, 1, None, closed="left")],
-    "num_layers": [Interval(Integral, 1, None, closed="left")],
-    "bidirectional": ["boolean"],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-}
+__all__ = ["LSTMClassifier", "LSTMMixin", "LSTMRegressor"]
 
 
-class _LSTMModel:
-    """What the LSTM regressor and classifier share: inputs, parameters, module."""
+class LSTMMixin:
+    """The LSTM's parameters and module, shared by its regressor and classifier."""
 
-    _model_params_doc = """\
-    hidden_size : int, default=%(hidden_size)r
-        Features in the LSTM's hidden state.
-
-    num_layers : int, default=%(num_layers)r
-        Stacked LSTM layers.
-
-    bidirectional : bool, default=%(bidirectional)r
-        Also read the sequence backwards; the head sees both final states.
-
-    dropout : float, default=%(dropout)r
-        Dropout between stacked layers and on the final hidden state."""
+    _parameter_constraints: dict = {
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+    _param_docs = {
+        "hidden_size": ("int", "Features in the LSTM's hidden state."),
+        "num_layers": ("int", "Stacked LSTM layers."),
+        "bidirectional": (
+            "bool",
+            "Also read the sequence backwards; the head sees both final states.",
+        ),
+        "dropout": (
+            "float",
+            "Dropout between stacked layers and on the final hidden state.",
+        ),
+    }
     _input_ndims = (2, 3)
     _input_hint = (
         "For image frames, put a frame encoder before it, e.g. "
@@ -41,20 +40,24 @@ class _LSTMModel:
         "themselves."
     )
 
+    def _lstm_params(self):
+        return {
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+        }
+
     def _build_module(self, input_shape, n_outputs):
         _, channels, height, width = input_shape
         return LSTMNet(
             n_features=channels * height * width,
             n_outputs=n_outputs,
-            hidden_size=self.hidden_size,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
+            **self._lstm_params(),
         )
 
 
-@fill_facade_doc
-class LSTMRegressor(_LSTMModel, BaseSequenceRegressor):
+class LSTMRegressor(LSTMMixin, BaseSequenceRegressor):
     """LSTM regressor for feature sequences, trained with PyTorch through skorch.
 
     Reads ``(n_samples, n_frames, n_features)`` sequences (2-D ``(n_samples,
@@ -65,27 +68,11 @@ class LSTMRegressor(_LSTMModel, BaseSequenceRegressor):
 
     Parameters
     ----------
-    %(model_params)s
-
-    %(facade_params)s
+    %(parameters)s
 
     Attributes
     ----------
-    net_ : skorch.NeuralNetRegressor
-        The fitted net; ``net_.module_`` is the torch module, ``net_.history`` the
-        training history.
-
-    n_features_in_ : int
-        Number of frames seen in ``fit`` (``X.shape[1]``).
-
-    sample_shape_ : tuple of int
-        Per-sample shape seen in ``fit`` (``X.shape[1:]``).
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a data frame.
-
-    n_outputs_ : int
-        Number of targets.
+    %(attributes)s
 
     See Also
     --------
@@ -104,11 +91,6 @@ class LSTMRegressor(_LSTMModel, BaseSequenceRegressor):
     >>> model.predict(X[:2]).shape
     (2,)
     """
-
-    _parameter_constraints: dict = {
-        **BaseSequenceRegressor._parameter_constraints,
-        **_LSTM_CONSTRAINTS,
-    }
 
     def __init__(
         self,
@@ -131,29 +113,10 @@ class LSTMRegressor(_LSTMModel, BaseSequenceRegressor):
         verbose=0,
         callbacks=None,
     ):
-        super().__init__(
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            warm_start=warm_start,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
+        self._set_init_params(locals())
 
 
-@fill_facade_doc
-class LSTMClassifier(_LSTMModel, BaseSequenceClassifier):
+class LSTMClassifier(LSTMMixin, BaseSequenceClassifier):
     """LSTM classifier for feature sequences, trained with PyTorch through skorch.
 
     The model of :class:`LSTMRegressor` with a softmax head and cross-entropy loss:
@@ -162,29 +125,11 @@ class LSTMClassifier(_LSTMModel, BaseSequenceClassifier):
 
     Parameters
     ----------
-    %(model_params)s
-
-    %(class_weight)s
-
-    %(facade_params)s
+    %(parameters)s
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-
-    net_ : skorch.NeuralNetClassifier
-        The fitted net; ``net_.module_`` is the torch module, ``net_.history`` the
-        training history.
-
-    n_features_in_ : int
-        Number of frames seen in ``fit`` (``X.shape[1]``).
-
-    sample_shape_ : tuple of int
-        Per-sample shape seen in ``fit`` (``X.shape[1:]``).
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a data frame.
+    %(attributes)s
 
     See Also
     --------
@@ -204,11 +149,6 @@ class LSTMClassifier(_LSTMModel, BaseSequenceClassifier):
     >>> model.predict_proba(X[:2]).shape
     (2, 2)
     """
-
-    _parameter_constraints: dict = {
-        **BaseSequenceClassifier._parameter_constraints,
-        **_LSTM_CONSTRAINTS,
-    }
 
     def __init__(
         self,
@@ -232,23 +172,4 @@ class LSTMClassifier(_LSTMModel, BaseSequenceClassifier):
         verbose=0,
         callbacks=None,
     ):
-        super().__init__(
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            warm_start=warm_start,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.class_weight = class_weight
+        self._set_init_params(locals())

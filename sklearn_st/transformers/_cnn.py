@@ -3,28 +3,25 @@
 import copy
 
 import numpy as np
-import skorch
 import torch
 from sklearn.base import TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import is_label_target
-from ..estimators._base import BaseSequenceNet, fill_facade_doc, standardize_targets
-from ..estimators._dataset import ReconstructionDataset
-from ..estimators._frame_cnn import (
-    FRAME_CNN_CONSTRAINTS,
-    FRAME_CNN_PARAMS_DOC,
-    build_frame_decoder,
-    build_frame_encoder,
+from .._facade import (
+    BaseSequenceEstimator,
+    FrameCNNMixin,
+    encode_labels,
+    numeric_targets,
 )
+from .._facade._dataset import ReconstructionDataset, SequenceDataset
+from .._validation import is_label_target
 from ..nn import FrameAutoencoder, FrameFeatures, TimeMeanNet
 
 __all__ = ["CNNFeatureExtractor"]
 
 
-@fill_facade_doc
-class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
+class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator):
     """Per-frame features from a convolutional network with learned weights.
 
     Turns ``(n_samples, n_frames, height, width, n_channels)`` into ``(n_samples,
@@ -48,37 +45,11 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
 
     Parameters
     ----------
-    objective : {'autoencoder', 'supervised', 'none'}, default='autoencoder'
-        How the encoder is trained in ``fit``.
-
-    encoder : torch.nn.Module or None, default=None
-        A module mapping standardized frames ``(batch, n_channels, height,
-        width)`` to features ``(batch, n_features)``. ``fit`` trains (or, with
-        ``objective='none'``, uses) a copy; the module passed is never changed.
-        None builds the CNN that ``channels``, ``n_features`` and ``pooling``
-        describe; those three are ignored for a user encoder.
-
-    %(model_params)s
-
-    %(facade_params)s
+    %(parameters)s
 
     Attributes
     ----------
-    net_ : skorch.NeuralNet
-        The fitted net; ``net_.module_.encoder`` is the trained encoder,
-        ``net_.history`` the training history.
-
-    n_features_out_ : int
-        Length of each frame's feature vector.
-
-    n_features_in_ : int
-        Number of frames seen in ``fit`` (``X.shape[1]``).
-
-    sample_shape_ : tuple of int
-        Per-sample shape seen in ``fit`` (``X.shape[1:]``).
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a data frame.
+    %(attributes)s
 
     See Also
     --------
@@ -99,12 +70,31 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
     (3, 2)
     """
 
-    _model_params_doc = FRAME_CNN_PARAMS_DOC
     _parameter_constraints: dict = {
-        **BaseSequenceNet._parameter_constraints,
-        **FRAME_CNN_CONSTRAINTS,
         "objective": [StrOptions({"autoencoder", "supervised", "none"})],
         "encoder": [HasMethods(["forward", "parameters"]), None],
+    }
+    _param_docs = {
+        "objective": (
+            "{'autoencoder', 'supervised', 'none'}",
+            "How the encoder is trained in ``fit``, see above.",
+        ),
+        "encoder": (
+            "torch.nn.Module or None",
+            "A module mapping standardized frames ``(batch, n_channels, height, "
+            "width)`` to features ``(batch, n_features)``. ``fit`` trains (or, with "
+            "``objective='none'``, uses) a copy; the module passed is never changed. "
+            "None builds the CNN that ``channels``, ``n_features`` and ``pooling`` "
+            "describe; those three are ignored for a user encoder.",
+        ),
+    }
+    _attribute_docs = {
+        "net_": (
+            None,
+            "The fitted net; ``net_.module_.encoder`` is the trained encoder, "
+            "``net_.history`` the training history.",
+        ),
+        "n_features_out_": ("int", "Length of each frame's feature vector."),
     }
 
     def __init__(
@@ -129,80 +119,57 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
         verbose=0,
         callbacks=None,
     ):
-        super().__init__(
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            warm_start=warm_start,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
-        self.objective = objective
-        self.encoder = encoder
-        self.channels = channels
-        self.n_features = n_features
-        self.pooling = pooling
+        self._set_init_params(locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Train the encoder on ``X`` (and ``y`` with ``objective='supervised'``).
 
+        With ``warm_start=True`` a fitted extractor trains on with the same
+        ``objective`` and targets of the same kind (the same labels, or as many
+        numeric outputs).
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_frames, ...)
-            Training sequences, see the array contract in the user guide.
+        %(X_fit)s
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Targets; used, and required, only with ``objective='supervised'``.
 
-        Returns
-        -------
-        self : object
-            The fitted transformer.
+        %(returns_self)s
         """
-        reset = not self._continues()
-        if self.objective != "supervised":
-            X = self._validate(X, reset=reset)
-            self._fit_net(
-                X,
-                None,
-                n_outputs=0,
-                net_class=skorch.NeuralNet,
-                criterion=torch.nn.MSELoss,
-                dataset=ReconstructionDataset,
-                train=self.objective == "autoencoder",
+        continues = self._continues()
+        if continues and self.objective != self._objective:
+            raise ValueError(
+                f"objective={self.objective!r}, but {type(self).__name__} was "
+                f"fitted with objective={self._objective!r}; set warm_start=False "
+                "to start afresh."
             )
-            return self
+        if self.objective != "supervised":
+            X = self._validate(X, reset=not continues)
+            if not continues:
+                self._objective, self._classes = self.objective, None
+            return self._fit_net(X, None, train=self.objective == "autoencoder")
         labels = y is not None and is_label_target(y)
-        X, y = self._validate(X, y, reset=reset, labels=labels)
+        X, y = self._validate(X, y, reset=not continues, labels=labels)
+        if continues and labels != (self._classes is not None):
+            kinds = {True: "labels", False: "numeric targets"}
+            raise ValueError(
+                f"y holds {kinds[labels]}, but {type(self).__name__} was fitted on "
+                f"{kinds[not labels]}; set warm_start=False to start afresh."
+            )
+        if not continues:
+            self._objective = self.objective
+            self._classes = np.unique(y) if labels else None
         if labels:
-            classes, y = np.unique(y, return_inverse=True)
-            n_outputs, criterion = len(classes), torch.nn.CrossEntropyLoss
+            y = encode_labels(y, self._classes)
         else:
-            y = standardize_targets(y)[0]
-            n_outputs, criterion = y.shape[1], torch.nn.MSELoss
-        return self._fit_net(
-            X,
-            y,
-            n_outputs=n_outputs,
-            net_class=skorch.NeuralNet,
-            criterion=criterion,
-            stratified=labels,
-        )
+            y = numeric_targets(self, y, continues=continues)
+        return self._fit_net(X, y)
 
     def transform(self, X):
         """Per-frame features of ``X``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_frames, ...)
-            Sequences with the per-sample shape seen in ``fit``.
+        %(predict_parameters)s
 
         Returns
         -------
@@ -213,11 +180,28 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
         features = FrameFeatures(self.net_.module_.encoder)
         return self._forward(X, features).astype(np.float64)
 
+    # the fitted objective (_objective) decides, also when the net is rebuilt
+    @property
+    def _dataset_class(self):
+        if self._objective == "autoencoder":
+            return ReconstructionDataset
+        return SequenceDataset
+
+    def _n_module_outputs(self):
+        if self._objective != "supervised":
+            return 0
+        return len(self._classes if self._classes is not None else self._y_mean)
+
+    def _criterion(self):
+        if self._classes is not None:
+            return torch.nn.CrossEntropyLoss()
+        return torch.nn.MSELoss()
+
     def _build_module(self, input_shape, n_outputs):
         encoder = self._build_encoder(input_shape)
-        if self.objective == "none":
+        if self._objective == "none":
             return FrameFeatures(encoder)
-        if self.objective == "supervised":
+        if self._objective == "supervised":
             return TimeMeanNet(
                 encoder=encoder, n_features=self.n_features_out_, n_outputs=n_outputs
             )
@@ -227,13 +211,16 @@ class CNNFeatureExtractor(TransformerMixin, BaseSequenceNet):
                 "that a matching decoder exists; train a user encoder with "
                 "objective='supervised' or use it as it is with objective='none'."
             )
-        decoder = build_frame_decoder(self, input_shape)
-        return FrameAutoencoder(encoder=encoder, decoder=decoder)
+        return FrameAutoencoder(
+            encoder=encoder, decoder=self._frame_decoder(input_shape)
+        )
 
     def _build_encoder(self, input_shape):
+        """The encoder to train or use; records ``n_features_out_``."""
         if self.encoder is None:
-            self.n_features_out_ = self.n_features
-            return build_frame_encoder(self, input_shape)
+            encoder = self._frame_encoder(input_shape)
+            self.n_features_out_ = encoder.n_features
+            return encoder
         encoder = copy.deepcopy(self.encoder).cpu()
         frame = torch.zeros((1, *input_shape[1:]))
         encoder.eval()

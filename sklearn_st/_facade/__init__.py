@@ -1,0 +1,22 @@
+"""The shared layer: the base estimator every model and learned transformer
+extends, its target handling, batches, training helpers, persistence and
+docstring templates. ``estimators/`` and ``transformers/`` stand on it; it stands
+on ``nn/`` and the array contract (``_validation``, ``_arrays``)."""
+
+from ._estimator import BaseSequenceEstimator
+from ._frame_cnn import FrameCNNMixin
+from ._supervised import (
+    BaseSequenceClassifier,
+    BaseSequenceRegressor,
+    encode_labels,
+    numeric_targets,
+)
+
+__all__ = [
+    "BaseSequenceClassifier",
+    "BaseSequenceEstimator",
+    "BaseSequenceRegressor",
+    "FrameCNNMixin",
+    "encode_labels",
+    "numeric_targets",
+]

@@ -1,0 +1,188 @@
+"""Docstrings written once: the facade's parameters and attributes, and the blocks
+that the methods of every model share.
+
+A docstring line that holds only ``%(name)s`` is replaced by the snippet ``name``,
+indented as that line; :func:`render_class_doc` fills a class's ``%(parameters)s``
+and ``%(attributes)s`` from the docs its classes declare, in ``__init__`` order, with
+the defaults of ``__init__``.
+"""
+
+import inspect
+import re
+import textwrap
+
+__all__ = [
+    "CLASS_WEIGHT_PARAM_DOCS",
+    "FACADE_ATTRIBUTE_DOCS",
+    "FACADE_PARAM_DOCS",
+    "fill_templates",
+    "method_docs",
+    "render_class_doc",
+]
+
+# name: (type, description); the default is read from the class's __init__
+FACADE_PARAM_DOCS = {
+    "max_epochs": (
+        "int",
+        "Number of passes over the training data (an upper bound with "
+        "``early_stopping=True``).",
+    ),
+    "batch_size": (
+        "int",
+        "Samples per mini-batch, in training and in prediction. Only one batch is "
+        "converted to float32 at a time.",
+    ),
+    "lr": ("float", "Learning rate of the optimizer."),
+    "optimizer": (
+        "{'adam', 'adamw', 'sgd'}",
+        "Optimizer; 'sgd' uses Nesterov momentum 0.9, as scikit-learn's MLP.",
+    ),
+    "weight_decay": ("float", "L2 penalty (decoupled for 'adamw')."),
+    "early_stopping": (
+        "bool",
+        "Hold out ``validation_fraction`` of the training data and stop when the "
+        "validation loss has not improved for ``n_iter_no_change`` epochs; the "
+        "weights of the best epoch are kept.",
+    ),
+    "validation_fraction": (
+        "float",
+        "Share of the training data held out when ``early_stopping=True``.",
+    ),
+    "n_iter_no_change": ("int", "Patience of early stopping, in epochs."),
+    "warm_start": (
+        "bool",
+        "When fitted already, ``fit`` goes on training the fitted net for another "
+        "``max_epochs`` epochs instead of starting afresh, as ``partial_fit`` does "
+        "for one epoch. Continued training needs data like the first fit's (the "
+        "same per-sample shape, number of outputs, known classes) and keeps its "
+        "input and target scaling; the current ``lr``, ``optimizer``, "
+        "``weight_decay``, ``batch_size``, ``early_stopping`` and ``callbacks`` "
+        "apply, and the optimizer's state (Adam's moments) is kept unless "
+        "``optimizer`` changed.",
+    ),
+    "device": (
+        "{'cpu', 'cuda', 'auto'} or torch.device",
+        "Where the net is trained and run; 'auto' takes 'cuda' when available.",
+    ),
+    "random_state": (
+        "int, RandomState instance or None",
+        "Seeds everything random in ``fit``: weight initialisation, dropout, "
+        "shuffling and the validation split. An int gives identical refits on CPU.",
+    ),
+    "verbose": (
+        "int",
+        "With ``verbose > 0`` skorch prints a progress bar and a table per epoch.",
+    ),
+    "callbacks": (
+        "list of skorch callbacks or (name, callback) tuples",
+        "Extra skorch callbacks; each fit uses clones of them.",
+    ),
+}
+
+CLASS_WEIGHT_PARAM_DOCS = {
+    "class_weight": (
+        "dict, 'balanced' or None",
+        "Weights of the classes in the loss, as ``{label: weight}``; 'balanced' "
+        "weighs them inversely to their frequency in ``y`` (with ``partial_fit``: "
+        "in the first call's ``y``, which must then hold every class).",
+    ),
+}
+
+# the type of net_ is the class's _net_class (None here: filled in per class)
+FACADE_ATTRIBUTE_DOCS = {
+    "net_": (
+        None,
+        "The fitted net; ``net_.module_`` is the torch module, ``net_.history`` the "
+        "training history.",
+    ),
+    "n_features_in_": ("int", "Number of frames seen in ``fit`` (``X.shape[1]``)."),
+    "sample_shape_": (
+        "tuple of int",
+        "Per-sample shape seen in ``fit`` (``X.shape[1:]``).",
+    ),
+    "feature_names_in_": (
+        "ndarray of shape (n_features_in_,)",
+        "Column names, when ``X`` was a data frame.",
+    ),
+}
+
+_X = "X : array-like of shape (n_samples, n_frames, ...)\n"
+_TARGETS = {
+    "numeric": (
+        "y : array-like of shape (n_samples,) or (n_samples, n_outputs)\n"
+        "    Target values."
+    ),
+    "labels": (
+        "y : array-like of shape (n_samples,)\n"
+        "    Class labels (integers, strings or booleans)."
+    ),
+}
+
+
+def method_docs(targets="numeric"):
+    """The blocks that methods' docstrings share, for a class whose ``y`` holds
+    ``targets`` ('numeric' or 'labels')."""
+    return {
+        "X_fit": _X + "    Training sequences, see the array contract in README.",
+        "fit_parameters": (
+            "Parameters\n----------\n"
+            + _X
+            + "    Training sequences, see the array contract in README.\n"
+            + _TARGETS[targets]
+        ),
+        "predict_parameters": (
+            "Parameters\n----------\n"
+            + _X
+            + "    Sequences with the per-sample shape seen in ``fit``."
+        ),
+        "returns_self": "Returns\n-------\nself : object\n    The fitted estimator.",
+    }
+
+
+_PLACEHOLDER = re.compile(r"^( *)%\((\w+)\)s$", re.MULTILINE)
+
+
+def fill_templates(doc, snippets):
+    """``doc`` with every line that is only ``%(name)s`` replaced by
+    ``snippets[name]``, indented as the placeholder; an unknown name raises a
+    ``KeyError`` (a typo fails when the class is defined, not when it is read)."""
+
+    def replace(match):
+        indent, name = match.groups()
+        return textwrap.indent(snippets[name], indent)
+
+    return _PLACEHOLDER.sub(replace, doc)
+
+
+def _entry(header, description):
+    return (
+        header
+        + "\n"
+        + textwrap.fill(
+            description, width=80, initial_indent="    ", subsequent_indent="    "
+        )
+    )
+
+
+def render_class_doc(cls):
+    """``cls.__doc__`` with ``%(parameters)s`` (every ``__init__`` parameter, in
+    order, as ``name : type, default=value``) and ``%(attributes)s`` filled from the
+    merged ``_param_docs`` and ``_attribute_docs``."""
+    signature = inspect.signature(cls.__init__)
+    parameters = []
+    for name, param in signature.parameters.items():
+        if name == "self":
+            continue
+        kind, description = cls._param_docs[name]
+        header = f"{name} : {kind}, default={param.default!r}"
+        parameters.append(_entry(header, description))
+    attributes = [
+        _entry(f"{name} : {kind or f'skorch.{cls._net_class.__name__}'}", description)
+        for name, (kind, description) in cls._attribute_docs.items()
+    ]
+    snippets = {
+        **method_docs(),
+        "parameters": "\n\n".join(parameters),
+        "attributes": "\n\n".join(attributes),
+    }
+    return fill_templates(cls.__doc__, snippets)

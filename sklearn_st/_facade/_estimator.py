@@ -1,0 +1,366 @@
+"""The base estimator of every model: flat hyperparameters, a skorch net built in
+``fit`` (``net_``), persistence that stores each weight once."""
+
+import functools
+import inspect
+from numbers import Integral, Real
+
+import numpy as np
+import skorch
+import torch
+from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import SEQUENCE_NDIMS, channel_stats, validate_sequences
+from ..nn import btchw_shape
+from ._dataset import SequenceDataset, collate_batch, pad_batch
+from ._docs import (
+    FACADE_ATTRIBUTE_DOCS,
+    FACADE_PARAM_DOCS,
+    fill_templates,
+    method_docs,
+    render_class_doc,
+)
+from ._state import export_net, load_optimizer_state, restore_net
+from ._training import (
+    OPTIMIZERS,
+    StopOnDivergence,
+    loading_device,
+    resolve_device,
+    seeded_torch,
+)
+
+__all__ = ["BaseSequenceEstimator"]
+
+# what a class may declare for its own parameters; the registration hook merges
+# them along the MRO, so a class names only what it adds
+_MERGED = ("_parameter_constraints", "_param_docs", "_attribute_docs")
+
+
+def _merge_along_mro(cls, name):
+    merged = {}
+    for klass in reversed(cls.__mro__):
+        merged.update(klass.__dict__.get(name, {}))
+    return merged
+
+
+class BaseSequenceEstimator(BaseEstimator):
+    """Everything a sequence model shares; subclasses give parameters and a module.
+
+    A subclass is registered when it is defined (``__init_subclass__``): the
+    ``_parameter_constraints``, ``_param_docs`` and ``_attribute_docs`` that it and
+    its mixins declare are merged with the base's; its ``__init__`` must take every
+    base parameter, keyword-only, and nothing without a constraint and a doc; the
+    ``%(parameters)s`` and ``%(attributes)s`` of its docstring and the
+    ``%(fit_parameters)s``-style blocks of its methods' docstrings are filled in.
+
+    A concrete class defines ``__init__`` (its own parameters, then the facade's,
+    stored by ``self._set_init_params(locals())``) and
+    ``_build_module(input_shape, n_outputs)``, which returns a torch module mapping
+    ``(batch, time, channels, height, width)`` float32 input to ``(batch,
+    n_outputs)``; ``input_shape`` is ``(time, channels, height, width)``.
+    ``_input_ndims`` lists the input dimensionalities it accepts, ``_input_hint``
+    what to tell a user who passes another, ``_n_module_outputs()`` the module's
+    output width and ``_criterion()`` the loss, both from fitted state.
+    """
+
+    _parameter_constraints: dict = {
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "device": [StrOptions({"cpu", "cuda", "auto"}), torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+    _param_docs = FACADE_PARAM_DOCS
+    _attribute_docs = FACADE_ATTRIBUTE_DOCS
+    _input_ndims = SEQUENCE_NDIMS
+    _input_hint = ""
+    _net_class = skorch.NeuralNet
+    _dataset_class = SequenceDataset
+    _targets = "numeric"  # what y holds: 'numeric' or 'labels' (for the docs)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _MERGED:
+            setattr(cls, name, _merge_along_mro(cls, name))
+        _fill_method_docs(cls)
+        if "__init__" in vars(cls):
+            _check_init_signature(cls)
+            if cls.__doc__:
+                cls.__doc__ = render_class_doc(cls)
+
+    def __init__(
+        self,
+        *,
+        max_epochs=100,
+        batch_size=32,
+        lr=1e-2,
+        optimizer="adam",
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self._set_init_params(locals())
+
+    def _set_init_params(self, values):
+        """Store every ``__init__`` parameter from ``values`` (the ``locals()`` of
+        ``__init__``) as an attribute of the same name, and nothing else."""
+        for name in self._get_param_names():
+            setattr(self, name, values[name])
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the model.
+
+        %(fit_parameters)s
+
+        %(returns_self)s
+        """
+        return self._fit(X, y, partial=False)
+
+    def _fit(self, X, y, *, partial):
+        raise NotImplementedError
+
+    def _build_module(self, input_shape, n_outputs):
+        raise NotImplementedError
+
+    def _n_module_outputs(self):
+        raise NotImplementedError
+
+    def _criterion(self):
+        return torch.nn.MSELoss()
+
+    def _validate(self, X, y="no_validation", *, reset, labels=False):
+        return validate_sequences(
+            self,
+            X,
+            y,
+            reset=reset,
+            ndims=self._input_ndims,
+            hint=self._input_hint,
+            labels=labels,
+        )
+
+    def _continues(self, partial=False):
+        """Whether this fit trains the fitted net on: ``warm_start``, or a
+        ``partial_fit`` after the first."""
+        return (partial or self.warm_start) and hasattr(self, "net_")
+
+    def _user_callbacks(self):
+        """Clones of ``callbacks`` as ``(name, callback)``; unnamed ones are named
+        by their class, as skorch names them, numbered when a name repeats."""
+        named, seen = [], {}
+        for cb in self.callbacks or []:
+            name, cb = cb if isinstance(cb, tuple) else (type(cb).__name__, cb)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name}_{seen[name] - 1}"
+            named.append((name, clone(cb, safe=False)))
+        return named
+
+    def _callbacks(self):
+        callbacks = [StopOnDivergence(type(self).__name__), *self._user_callbacks()]
+        if self.early_stopping:
+            callbacks.append(
+                skorch.callbacks.EarlyStopping(
+                    patience=int(self.n_iter_no_change), load_best=True
+                )
+            )
+        if self.verbose:
+            callbacks.append(skorch.callbacks.ProgressBar())
+        return callbacks
+
+    def _make_net(self, module, *, seed, device):
+        """An initialized skorch net around ``module`` with the current
+        parameters, on ``device``; ``seed`` seeds the validation split."""
+        criterion = self._criterion()
+        optimizer, optimizer_kwargs = OPTIMIZERS[self.optimizer]
+        train_split = None
+        if self.early_stopping:
+            train_split = skorch.dataset.ValidSplit(
+                float(self.validation_fraction),
+                stratified=isinstance(criterion, torch.nn.CrossEntropyLoss),
+                random_state=seed,
+            )
+        net = self._net_class(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=float(self.lr),
+            max_epochs=int(self.max_epochs),
+            batch_size=int(self.batch_size),
+            train_split=train_split,
+            callbacks=self._callbacks(),
+            dataset=self._dataset_class,
+            dataset__mean=self._x_mean,
+            dataset__scale=self._x_scale,
+            iterator_train__shuffle=True,
+            iterator_train__collate_fn=collate_batch,
+            iterator_valid__collate_fn=collate_batch,
+            device=device,
+            verbose=int(self.verbose),
+            **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
+            optimizer__weight_decay=float(self.weight_decay),
+        )
+        return net.initialize()
+
+    def _fit_net(self, X, y, *, partial=False, train=True):
+        """Train ``net_`` on validated ``X`` and encoded targets ``y``.
+
+        A new fit builds the module (before anything reads the data, so that a bad
+        size fails at once) and learns the input scaling; a continued one
+        (:meth:`_continues`) wraps the fitted module and its history in a net made
+        from the current parameters, with the optimizer's state when the optimizer
+        is the same. ``partial=True`` trains one epoch, ``train=False`` none.
+        """
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        device = resolve_device(self.device)
+        with seeded_torch(seed, device):
+            if self._continues(partial):
+                previous = self.net_
+                self.net_ = self._make_net(previous.module_, seed=seed, device=device)
+                if type(self.net_.optimizer_) is type(previous.optimizer_):
+                    state = previous.optimizer_.state_dict()["state"]
+                    load_optimizer_state(self.net_.optimizer_, state)
+                self.net_.history_ = previous.history
+            else:
+                module = self._build_module(
+                    btchw_shape(X.shape[1:]), self._n_module_outputs()
+                )
+                self._x_mean, self._x_scale = channel_stats(X)
+                self.net_ = self._make_net(module, seed=seed, device=device)
+            if train:
+                epochs = 1 if partial else int(self.max_epochs)
+                self.net_.partial_fit(X, y, epochs=epochs)
+        return self
+
+    def _forward(self, X, module=None):
+        """The float32 output of ``module`` (default: the net's) for ``X``, batch
+        by batch.
+
+        ``module`` maps a ``(batch, time, channels, height, width)`` batch on the
+        net's device to its output. Every batch holds ``batch_size`` samples (the
+        last one zero-padded), so that the kernels always see the same shape: a
+        sample's output is then bit for bit the same whatever else it is computed
+        with (float32 kernels round differently for another batch size).
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        module = self.net_.module_ if module is None else module
+        module.eval()
+        dataset = SequenceDataset(X, mean=self._x_mean, scale=self._x_scale)
+        batch_size, n_samples = int(self.batch_size), X.shape[0]
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, n_samples, batch_size):
+                indices = range(start, min(start + batch_size, n_samples))
+                xb, _ = dataset.__getitems__(indices)
+                xb_padded = pad_batch(xb, batch_size).to(self.net_.device)
+                outputs.append(module(xb_padded)[: len(xb)].cpu().numpy())
+        return np.concatenate(outputs)
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "net_")
+
+    def __getstate__(self):
+        # the net's weights, optimizer state and history as arrays and plain
+        # values (stored once, loadable by skops); the net itself is rebuilt
+        state = dict(super().__getstate__())  # a copy: never edit self.__dict__
+        if "net_" in state:
+            # the user's callbacks as fitted (what they recorded); the others
+            # are rebuilt
+            user = [name for name, _ in self._user_callbacks()]
+            state["net_"] = export_net(state["net_"], callbacks=user)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        net_state = state.pop("net_", None)
+        super().__setstate__(state)
+        if net_state is None:
+            return
+        device = loading_device(net_state["device"])
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        # the module is built (random weights, then the saved ones) without
+        # touching the caller's random state
+        with seeded_torch(seed, "cpu"):
+            module = self._build_module(
+                btchw_shape(self.sample_shape_), self._n_module_outputs()
+            )
+        self.net_ = self._make_net(module, seed=seed, device=device)
+        restore_net(self.net_, net_state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+def _fill_method_docs(cls):
+    """Fill the ``%(fit_parameters)s``-style blocks of the methods' docstrings; a
+    method inherited with a template (the base's ``fit``, whose ``y`` depends on
+    the class) gets a copy of its own with the filled docstring."""
+    snippets = method_docs(cls._targets)
+    for name in dir(cls):
+        method = getattr(cls, name, None)
+        if not inspect.isfunction(method) or "%(" not in (method.__doc__ or ""):
+            continue
+        doc = fill_templates(method.__doc__, snippets)
+        if name in vars(cls):
+            method.__doc__ = doc
+        else:
+            setattr(cls, name, _with_doc(method, doc))
+
+
+def _with_doc(method, doc):
+    @functools.wraps(method)
+    def with_doc(*args, **kwargs):
+        return method(*args, **kwargs)
+
+    with_doc.__doc__ = doc
+    return with_doc
+
+
+def _check_init_signature(cls):
+    """``cls.__init__`` takes exactly the parameters that its classes constrain
+    and document, keyword-only, the base's among them."""
+    params = [
+        p
+        for name, p in inspect.signature(cls.__init__).parameters.items()
+        if name != "self"
+    ]
+    names = {p.name for p in params}
+    problems = []
+    positional = [p.name for p in params if p.kind is not p.KEYWORD_ONLY]
+    if positional:
+        problems.append(f"parameters {positional} are not keyword-only")
+    missing = set(BaseSequenceEstimator._get_param_names()) - names
+    if missing:
+        problems.append(f"the facade's parameters {sorted(missing)} are missing")
+    unconstrained = names - set(cls._parameter_constraints)
+    if unconstrained:
+        problems.append(f"{sorted(unconstrained)} have no _parameter_constraints")
+    stray = set(cls._parameter_constraints) - names
+    if stray:
+        problems.append(f"constrained parameters {sorted(stray)} are not taken")
+    undocumented = names - set(cls._param_docs)
+    if undocumented:
+        problems.append(f"{sorted(undocumented)} have no _param_docs")
+    if problems:
+        raise TypeError(f"{cls.__name__}.__init__: " + "; ".join(problems) + ".")

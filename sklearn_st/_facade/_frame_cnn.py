@@ -1,0 +1,59 @@
+"""The per-frame CNN's parameters, shared by CNNFeatureExtractor and the CNN-LSTMs."""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..nn import FrameDecoder, FrameEncoder
+
+__all__ = ["FrameCNNMixin"]
+
+
+class FrameCNNMixin:
+    """The parameters ``channels``, ``n_features`` and ``pooling`` of a per-frame
+    CNN (:class:`~sklearn_st.nn.FrameEncoder`), and the encoder and decoder they
+    describe."""
+
+    _parameter_constraints: dict = {
+        # sizes are checked where the module is built (sklearn_st.nn._sizes)
+        "channels": "no_validation",
+        "n_features": [Interval(Integral, 1, None, closed="left")],
+        "pooling": [StrOptions({"avg", "flatten"})],
+    }
+    _param_docs = {
+        "channels": (
+            "int or tuple of int",
+            "Output channels of the CNN's blocks (3x3 convolution, ReLU, 2x2 "
+            "average pooling), one entry per block.",
+        ),
+        "n_features": ("int", "Features the CNN extracts from each frame."),
+        "pooling": (
+            "{'avg', 'flatten'}",
+            "How the CNN's last feature map becomes a vector: 'avg' averages it over "
+            "space (what is in the frame, wherever it is: shape, texture), "
+            "'flatten' keeps every position (what is where: position and motion).",
+        ),
+    }
+
+    def _frame_encoder(self, input_shape):
+        """The :class:`~sklearn_st.nn.FrameEncoder` these parameters describe, for
+        frames of ``input_shape`` ``(time, channels, height, width)``."""
+        _, in_channels, height, width = input_shape
+        return FrameEncoder(
+            in_channels=in_channels,
+            frame_size=(height, width),
+            channels=self.channels,
+            n_features=self.n_features,
+            pooling=self.pooling,
+        )
+
+    def _frame_decoder(self, input_shape):
+        """The :class:`~sklearn_st.nn.FrameDecoder` mirroring
+        :meth:`_frame_encoder`'s encoder for the same shape."""
+        _, channels, height, width = input_shape
+        return FrameDecoder(
+            n_features=self.n_features,
+            out_channels=channels,
+            frame_size=(height, width),
+            channels=self.channels,
+        )

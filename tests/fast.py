@@ -1,0 +1,46 @@
+"""Fast test settings for every public class, and how to fit and use one.
+
+A table as imbalanced-learn keeps one: each class's parameters for tiny data and
+few epochs, so that a test over all classes stays quick.
+"""
+
+import numpy as np
+from sklearn.base import is_classifier
+
+import sklearn_st
+
+FAST = {
+    "FrameFlattener": {},
+    "CNNFeatureExtractor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
+    "LSTMRegressor": {"hidden_size": 4, "max_epochs": 1},
+    "LSTMClassifier": {"hidden_size": 4, "max_epochs": 1},
+    "CNNLSTMRegressor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
+    "CNNLSTMClassifier": {"channels": (2,), "n_features": 3, "max_epochs": 1},
+    "ConvLSTMRegressor": {"filters": 2, "max_epochs": 1},
+    "ConvLSTMClassifier": {"filters": 2, "max_epochs": 1},
+}
+#: the public classes that train a torch module (all but FrameFlattener)
+NET_CLASSES = [name for name in FAST if name != "FrameFlattener"]
+
+
+def fast(name, **params):
+    """A fast, seeded instance of the public class ``name``."""
+    cls = getattr(sklearn_st, name)
+    seeded = {} if name == "FrameFlattener" else {"random_state": 0}
+    return cls(**{**seeded, **FAST[name], **params})
+
+
+def targets(estimator, n_samples):
+    """Labels for a classifier, numbers for anything else."""
+    if is_classifier(estimator):
+        return np.array(["a", "b"] * n_samples)[:n_samples]
+    return np.linspace(-1.0, 1.0, n_samples)
+
+
+def output(fitted, X):
+    """What a fitted estimator gives for ``X``: probabilities, predictions or
+    features."""
+    for method in ("predict_proba", "predict", "transform"):
+        if hasattr(fitted, method):
+            return getattr(fitted, method)(X)
+    raise AssertionError(f"{type(fitted).__name__} has no output method")
