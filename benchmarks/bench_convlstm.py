@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 import torch
+from machine import describe
 from torch import nn
 
 from sklearn_st import ConvLSTMRegressor
@@ -140,6 +141,7 @@ def main():
     parser.add_argument("--frame-size", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    print(describe())
 
     rng = np.random.RandomState(0)
     shape = (args.n_samples, args.n_frames, args.frame_size, args.frame_size, 1)

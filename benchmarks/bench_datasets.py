@@ -5,10 +5,13 @@ Run by hand: python benchmarks/bench_datasets.py
 
 import time
 
+from machine import describe
+
 from sklearn_st.datasets import make_moving_digits
 
 
 def main():
+    print(describe())
     print(f"{'make_moving_digits(10_000, ...)':<44}{'seconds':>8}{'MB':>8}")
     for kwargs in [{}, {"clutter": True}, {"clutter": True, "noise": 0.1}]:
         start = time.perf_counter()

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from machine import describe
 
 CHILD = """
 import sys, threading, time
@@ -73,6 +74,7 @@ def main():
     parser.add_argument("--max-epochs", type=int, default=1)
     parser.add_argument("--format", choices=["memmap", "hdf5"], default="memmap")
     args = parser.parse_args()
+    print(describe())
 
     from sklearn_st.datasets import make_moving_digits
 

@@ -13,6 +13,7 @@ import argparse
 import time
 
 import numpy as np
+from machine import describe
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -93,6 +94,7 @@ def main():
         "--models", nargs="*", default=[], help="run only models whose name has one"
     )
     args = parser.parse_args()
+    print(describe())
 
     metric = "test R^2" if args.target == "velocity" else "accuracy"
     print(
