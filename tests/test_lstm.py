@@ -270,6 +270,7 @@ def test_lstm_regressor_device_errors_and_auto():
     assert next(model.net_.module_.parameters()).device.type == expected
 
 
+@pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_lstm_regressor_on_cuda(digits):
     X, y = digits

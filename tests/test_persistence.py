@@ -1,11 +1,7 @@
 """Saving and loading fitted models: pickle, joblib and skops, each weight stored
 once, on the CPU and from a GPU."""
 
-import os
 import pickle
-import subprocess
-import sys
-import textwrap
 
 import joblib
 import numpy as np
@@ -18,11 +14,6 @@ from sklearn.base import clone
 from sklearn_st import ConvLSTMClassifier, LSTMRegressor
 
 sio = pytest.importorskip("skops.io")
-
-cuda = pytest.mark.cuda
-needs_cuda = pytest.mark.skipif(
-    not torch.cuda.is_available(), reason="needs a CUDA device"
-)
 
 
 def _data(estimator, clips):
@@ -116,42 +107,6 @@ def test_the_user_callbacks_keep_what_they_recorded(sequences):
     assert dict(restored.net_.callbacks_)["Count"].epochs == 3
 
 
-_LOAD_WITHOUT_CUDA = textwrap.dedent(
-    """
-    import pickle, sys, warnings
-    import numpy as np, torch
-    assert not torch.cuda.is_available()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model = pickle.load(open(sys.argv[1], "rb"))
-    assert any("no CUDA devices are available" in str(w.message) for w in caught)
-    assert model.net_.device == "cpu"
-    X = np.load(sys.argv[2])
-    out = model.predict(X) if hasattr(model, "predict") else model.transform(X)
-    np.save(sys.argv[3], out)
-    """
-)
-
-
-def _load_in_a_process_without_cuda(model, X, tmp_path):
-    with open(tmp_path / "model.pkl", "wb") as f:
-        pickle.dump(model, f)
-    np.save(tmp_path / "X.npy", X)
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _LOAD_WITHOUT_CUDA,
-            str(tmp_path / "model.pkl"),
-            str(tmp_path / "X.npy"),
-            str(tmp_path / "out.npy"),
-        ],
-        check=True,
-        env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
-    )
-    return np.load(tmp_path / "out.npy")
-
-
 GPU_MODELS = ["LSTMRegressor", "ConvLSTMRegressor", "CNNFeatureExtractor"]
 
 
@@ -171,16 +126,3 @@ def test_a_model_saved_from_cuda_loads_on_a_cpu_only_machine(name, clips, monkey
         restored.__setstate__(state)
     assert restored.net_.device == "cpu"
     np.testing.assert_array_equal(output(restored, X), expected)
-
-
-@cuda
-@needs_cuda
-@pytest.mark.parametrize("name", GPU_MODELS)
-def test_cuda_fitted_model_predicts_in_a_process_without_a_gpu(name, clips, tmp_path):
-    model = fast(name, device="cuda")
-    X, y = _data(model, clips)
-    model.fit(X, y)
-    assert next(model.net_.module_.parameters()).is_cuda
-    on_gpu = output(model, X)
-    on_cpu = _load_in_a_process_without_cuda(model, X, tmp_path)
-    np.testing.assert_allclose(on_cpu, on_gpu, rtol=1e-4, atol=1e-5)
