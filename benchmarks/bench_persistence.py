@@ -16,23 +16,11 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-import torch
 from machine import describe
 
 from sklearn_st import LSTMRegressor
+from sklearn_st._facade._state import state_nbytes
 from sklearn_st.datasets import make_moving_digits
-
-
-def state_bytes(model):
-    """Bytes of the module's weights and of the optimizer's state tensors."""
-    weights = sum(p.numel() * p.element_size() for p in model.net_.module_.parameters())
-    optimizer = sum(
-        v.numel() * v.element_size()
-        for state in model.net_.optimizer_.state_dict()["state"].values()
-        for v in state.values()
-        if isinstance(v, torch.Tensor)
-    )
-    return weights, optimizer
 
 
 def main():
@@ -57,7 +45,7 @@ def main():
     for name, (X, y, epochs) in cases.items():
         model = LSTMRegressor(hidden_size=64, max_epochs=epochs, random_state=0)
         model.fit(X, y)
-        weights, optimizer = state_bytes(model)
+        weights, optimizer = state_nbytes(model.net_)
         pickled = len(pickle.dumps(model))
         buffer = io.BytesIO()
         joblib.dump(model, buffer)

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from skorch.history import History
 
-__all__ = ["export_net", "load_optimizer_state", "restore_net"]
+__all__ = ["export_net", "load_optimizer_state", "restore_net", "state_nbytes"]
 
 
 def _plain(value):
@@ -164,3 +164,16 @@ def restore_net(net, state):
     net.history_ = History(_unpack_history(state["history"]))
     saved = state["callbacks"]
     net.callbacks_ = [(name, saved.get(name, cb)) for name, cb in net.callbacks_]
+
+
+def state_nbytes(net):
+    """Bytes of the module's weights and of the optimizer's state tensors: what a
+    saved model cannot do without (its file's size is measured against them)."""
+    weights = sum(p.numel() * p.element_size() for p in net.module_.parameters())
+    optimizer = sum(
+        v.numel() * v.element_size()
+        for state in net.optimizer_.state_dict()["state"].values()
+        for v in state.values()
+        if isinstance(v, torch.Tensor)
+    )
+    return weights, optimizer
