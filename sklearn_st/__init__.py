@@ -20,8 +20,10 @@ _LAZY = {
     "ConvLSTMClassifier": ".estimators",
     "ConvLSTMRegressor": ".estimators",
     "FrameFlattener": ".transformers",
+    "FrameWise": ".transformers",
     "LSTMClassifier": ".estimators",
     "LSTMRegressor": ".estimators",
+    "TemporalDifference": ".transformers",
 }
 
 __all__ = [
@@ -31,8 +33,10 @@ __all__ = [
     "ConvLSTMClassifier",
     "ConvLSTMRegressor",
     "FrameFlattener",
+    "FrameWise",
     "LSTMClassifier",
     "LSTMRegressor",
+    "TemporalDifference",
     "__version__",
     "datasets",
 ]

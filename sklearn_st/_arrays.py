@@ -11,7 +11,13 @@ import numbers
 
 import numpy as np
 
-__all__ = ["FlatFrames", "is_indexable_array", "sample_chunks", "take_samples"]
+__all__ = [
+    "FlatFrames",
+    "LazySamples",
+    "is_indexable_array",
+    "sample_chunks",
+    "take_samples",
+]
 
 
 def is_indexable_array(X):
@@ -66,29 +72,28 @@ def take_samples(X, indices):
     return block[inverse]
 
 
-class FlatFrames:
-    """``X`` seen with another per-sample shape, read lazily: the reshape of an
-    indexable array that :class:`FrameFlattener` returns for one.
+class LazySamples:
+    """``X`` seen through a function of each batch of its samples, computed only
+    for the samples asked for: the lazy output of a transformer on an array too
+    large to convert (a memmap, an ``h5py.Dataset``).
 
+    A subclass gives ``sample_shape`` and ``dtype`` (of one output sample) and
+    :meth:`_convert`, which maps an ndarray of input samples to the output samples.
     Only the sample axis can be indexed (an int, a slice or an array of ints);
-    ``np.asarray`` reads everything.
+    ``np.asarray`` computes everything, chunk by chunk.
     """
 
-    def __init__(self, X, sample_shape):
+    def __init__(self, X, sample_shape, dtype):
         self.X = X
         self.sample_shape = tuple(sample_shape)
-        if np.prod(self.sample_shape) != np.prod(X.shape[1:]):
-            raise ValueError(
-                f"cannot view samples of shape {X.shape[1:]} as {self.sample_shape}"
-            )
+        self.dtype = np.dtype(dtype)
+
+    def _convert(self, samples):
+        raise NotImplementedError
 
     @property
     def shape(self):
         return (self.X.shape[0], *self.sample_shape)
-
-    @property
-    def dtype(self):
-        return self.X.dtype
 
     @property
     def ndim(self):
@@ -99,17 +104,37 @@ class FlatFrames:
 
     def __getitem__(self, key):
         if isinstance(key, tuple):
-            raise IndexError("FlatFrames can be indexed along samples only.")
-        if isinstance(key, slice | numbers.Integral):
-            samples = np.asarray(self.X[key])
-        else:
-            samples = take_samples(self.X, key)
-        if samples.ndim == self.X.ndim - 1:  # one sample
-            return samples.reshape(self.sample_shape)
-        return samples.reshape(len(samples), *self.sample_shape)
+            raise IndexError(
+                f"{type(self).__name__} can be indexed along samples only."
+            )
+        if isinstance(key, numbers.Integral):
+            return self._convert(np.asarray(self.X[key])[None])[0]
+        if isinstance(key, slice):
+            return self._convert(np.asarray(self.X[key]))
+        return self._convert(take_samples(self.X, key))
 
     def __array__(self, dtype=None, copy=None):
-        return np.asarray(self.X, dtype=dtype).reshape(self.shape)
+        out = np.empty(self.shape, dtype=self.dtype)
+        start = 0
+        for chunk in sample_chunks(self.X, 1 << 24):
+            out[start : start + len(chunk)] = self._convert(chunk)
+            start += len(chunk)
+        return out if dtype is None else out.astype(dtype, copy=False)
 
     def __repr__(self):
-        return f"FlatFrames({self.X!r}, sample_shape={self.sample_shape})"
+        return f"{type(self).__name__}({self.X!r}, sample_shape={self.sample_shape})"
+
+
+class FlatFrames(LazySamples):
+    """``X`` seen with another per-sample shape of as many values, read lazily:
+    the reshape of an indexable array that :class:`FrameFlattener` returns."""
+
+    def __init__(self, X, sample_shape):
+        super().__init__(X, sample_shape, X.dtype)
+        if np.prod(self.sample_shape) != np.prod(X.shape[1:]):
+            raise ValueError(
+                f"cannot view samples of shape {X.shape[1:]} as {self.sample_shape}"
+            )
+
+    def _convert(self, samples):
+        return samples.reshape(len(samples), *self.sample_shape)

@@ -11,6 +11,8 @@ import sklearn_st
 
 FAST = {
     "FrameFlattener": {},
+    "TemporalDifference": {},
+    "FrameWise": {},
     "CNNFeatureExtractor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
     "LSTMRegressor": {"hidden_size": 4, "max_epochs": 1},
     "LSTMClassifier": {"hidden_size": 4, "max_epochs": 1},
@@ -19,14 +21,15 @@ FAST = {
     "ConvLSTMRegressor": {"filters": 2, "max_epochs": 1},
     "ConvLSTMClassifier": {"filters": 2, "max_epochs": 1},
 }
-#: the public classes that train a torch module (all but FrameFlattener)
-NET_CLASSES = [name for name in FAST if name != "FrameFlattener"]
+#: the public classes without a torch module, and those that train one
+PLAIN_CLASSES = ["FrameFlattener", "TemporalDifference", "FrameWise"]
+NET_CLASSES = [name for name in FAST if name not in PLAIN_CLASSES]
 
 
 def fast(name, **params):
     """A fast, seeded instance of the public class ``name``."""
     cls = getattr(sklearn_st, name)
-    seeded = {} if name == "FrameFlattener" else {"random_state": 0}
+    seeded = {} if name in PLAIN_CLASSES else {"random_state": 0}
     return cls(**{**seeded, **FAST[name], **params})
 
 

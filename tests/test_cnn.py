@@ -7,7 +7,7 @@ import pytest
 import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 
 from sklearn_st import CNNFeatureExtractor, LSTMClassifier
@@ -68,10 +68,10 @@ def test_cnn_feature_extractor_autoencoder_learns_to_reconstruct(clips):
 def test_cnn_feature_extractor_supervised_regression_and_labels(clips):
     X, y = clips
     cnn = CNNFeatureExtractor(objective="supervised", **FAST).fit(X, y)
-    assert cnn.net_.module_.head.out_features == 2
+    assert cnn.net_.module_.lstm.head.out_features == 2
     labels = np.array(["a", "b", "c"])[np.arange(len(X)) % 3]
     cnn = CNNFeatureExtractor(objective="supervised", **FAST).fit(X, labels)
-    assert cnn.net_.module_.head.out_features == 3
+    assert cnn.net_.module_.lstm.head.out_features == 3
     assert isinstance(cnn.net_.criterion_, torch.nn.CrossEntropyLoss)
     with pytest.raises(ValueError, match="requires y to be passed"):
         CNNFeatureExtractor(objective="supervised", **FAST).fit(X)
@@ -90,6 +90,29 @@ def test_cnn_feature_extractor_supervised_serves_the_target():
         scores[objective] = linear.score(Z[150:], y[150:])
     # seen: 0.14 for random features, 0.62 for supervised ones
     assert scores["supervised"] > scores["none"] + 0.25, scores
+
+
+def test_cnn_feature_extractor_supervised_learns_through_time():
+    # velocity is in no single frame: features trained through an LSTM over the
+    # frames carry it (a linear probe on all frames' features), random ones less
+    X, y = make_moving_digits(200, n_frames=4, frame_size=12, random_state=0)
+    params = {**FAST, "channels": (8,), "n_features": 8, "max_epochs": 20}
+    scores = {}
+    for objective in ["none", "supervised"]:
+        cnn = CNNFeatureExtractor(objective=objective, **params).fit(X[:150], y[:150])
+        Z = cnn.transform(X).reshape(len(X), -1)
+        scores[objective] = Ridge().fit(Z[:150], y[:150]).score(Z[150:], y[150:])
+    assert scores["supervised"] > max(0.8, scores["none"] + 0.2), scores
+
+
+def test_cnn_feature_extractor_auto_objective_follows_y(clips):
+    X, y = clips
+    with_y = CNNFeatureExtractor(**FAST).fit(X, y)
+    assert with_y._objective == "supervised"
+    assert with_y.net_.module_.lstm.head.out_features == 2
+    without = CNNFeatureExtractor(**FAST).fit(X)
+    assert without._objective == "autoencoder"
+    assert without.net_.module_(torch.zeros(1, 3, 1, 12, 12)).shape == (1, 3, 1, 12, 12)
 
 
 def test_cnn_feature_extractor_user_encoder_is_copied_and_used(clips):

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from fast import FAST, fast, output, targets
+from fast import FAST, PLAIN_CLASSES, fast, output, targets
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils import get_tags
@@ -28,6 +28,8 @@ def test_common_discovers_every_public_estimator():
     names = {cls.__name__ for cls in ESTIMATOR_CLASSES}
     assert {
         "FrameFlattener",
+        "FrameWise",
+        "TemporalDifference",
         "CNNFeatureExtractor",
         "CNNLSTMRegressor",
         "CNNLSTMClassifier",
@@ -83,12 +85,10 @@ def test_common_fast_table_covers_every_public_estimator():
 def test_common_numeric_parameters_accept_numpy_scalars(name, sequences):
     # what a GridSearchCV over np.arange or np.linspace passes
     # early stopping, so that validation_fraction and n_iter_no_change are used
-    estimator = (
-        fast(name) if name == "FrameFlattener" else fast(name, early_stopping=True)
-    )
+    estimator = fast(name) if name in PLAIN_CLASSES else fast(name, early_stopping=True)
     params = {k: _as_numpy(v) for k, v in estimator.get_params().items()}
     converted = [k for k, v in params.items() if isinstance(v, np.generic | tuple)]
-    if name != "FrameFlattener":
+    if name not in PLAIN_CLASSES:
         assert {"lr", "max_epochs", "batch_size", "validation_fraction"} <= set(
             converted
         )

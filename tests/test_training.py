@@ -178,7 +178,7 @@ def test_warm_start_feature_extractor_every_objective(clips, sequences):
         else:
             assert len(cnn.net_.history) == 2
     with pytest.raises(
-        ValueError, match=r"objective='supervised', but .* fitted with objective='none'"
+        ValueError, match=r"objective is 'supervised' .* but .* fitted with 'none'"
     ):
         cnn.set_params(objective="supervised").fit(X, np.arange(len(X)) % 2)
 
@@ -207,5 +207,5 @@ def test_refit_without_warm_start_forgets_the_previous_targets(clips):
     cnn = fast("CNNFeatureExtractor", objective="supervised")
     cnn.fit(X, np.array(["a", "b"] * 12))
     cnn.fit(X, velocity)  # a new fit: numeric targets are fine
-    assert cnn.net_.module_.head.out_features == 2
+    assert cnn.net_.module_.lstm.head.out_features == 2
     assert isinstance(cnn.net_.criterion_, torch.nn.MSELoss)

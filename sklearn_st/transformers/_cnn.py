@@ -16,7 +16,7 @@ from .._facade import (
 )
 from .._facade._dataset import ReconstructionDataset, SequenceDataset
 from .._validation import is_label_target
-from ..nn import FrameAutoencoder, FrameFeatures, TimeMeanNet
+from ..nn import CNNLSTMNet, FrameAutoencoder, FrameFeatures
 
 __all__ = ["CNNFeatureExtractor"]
 
@@ -30,13 +30,16 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     n_frames, n_features)`` is 1x1 frames with ``n_features`` channels, 2-D a
     univariate sequence. How the encoder learns is set by ``objective``:
 
+    - 'supervised': the encoder and an LSTM over its frame features (the
+      end-to-end model of :class:`CNNLSTMRegressor`, with ``hidden_size=32``) are
+      trained to predict ``y``, so that what moves can shape the features; the
+      LSTM and its head are dropped afterwards. Float targets are regressed
+      (squared error on standardized targets), labels (integers, strings,
+      booleans) classified (cross-entropy);
     - 'autoencoder': the encoder and a mirrored decoder are trained to reproduce
-      the (standardized) frames; ``y`` is not needed, so the extractor can come
-      first in any pipeline;
-    - 'supervised': the encoder, the mean of its features over time and a linear
-      head are trained to predict ``y``; the head is dropped afterwards. Float
-      targets are regressed (squared error on standardized targets), labels
-      (integers, strings, booleans) classified (cross-entropy);
+      the (standardized) frames; ``y`` is not needed;
+    - 'auto' (the default): 'supervised' when ``fit`` gets a ``y``, as in every
+      ``Pipeline`` fitted on targets, 'autoencoder' when it does not;
     - 'none': the encoder is used as it is: a pretrained ``encoder`` the user
       loaded, or random features.
 
@@ -71,12 +74,12 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     """
 
     _parameter_constraints: dict = {
-        "objective": [StrOptions({"autoencoder", "supervised", "none"})],
+        "objective": [StrOptions({"auto", "autoencoder", "supervised", "none"})],
         "encoder": [HasMethods(["forward", "parameters"]), None],
     }
     _param_docs = {
         "objective": (
-            "{'autoencoder', 'supervised', 'none'}",
+            "{'auto', 'supervised', 'autoencoder', 'none'}",
             "How the encoder is trained in ``fit``, see above.",
         ),
         "encoder": (
@@ -100,7 +103,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     def __init__(
         self,
         *,
-        objective="autoencoder",
+        objective="auto",
         encoder=None,
         channels=(16, 32),
         n_features=16,
@@ -123,32 +126,37 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Train the encoder on ``X`` (and ``y`` with ``objective='supervised'``).
+        """Train the encoder on ``X`` (and on ``y``, when the objective is
+        supervised).
 
         With ``warm_start=True`` a fitted extractor trains on with the same
-        ``objective`` and targets of the same kind (the same labels, or as many
+        objective and targets of the same kind (the same labels, or as many
         numeric outputs).
 
         Parameters
         ----------
         %(X_fit)s
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
-            Targets; used, and required, only with ``objective='supervised'``.
+            Targets: used by the supervised objective ('auto' with ``y``, or
+            'supervised', which requires it); ignored by the others.
 
         %(returns_self)s
         """
+        objective = self.objective
+        if objective == "auto":
+            objective = "autoencoder" if y is None else "supervised"
         continues = self._continues()
-        if continues and self.objective != self._objective:
+        if continues and objective != self._objective:
             raise ValueError(
-                f"objective={self.objective!r}, but {type(self).__name__} was "
-                f"fitted with objective={self._objective!r}; set warm_start=False "
-                "to start afresh."
+                f"This fit's objective is {objective!r} (objective="
+                f"{self.objective!r}), but {type(self).__name__} was fitted with "
+                f"{self._objective!r}; set warm_start=False to start afresh."
             )
-        if self.objective != "supervised":
+        if objective != "supervised":
             X = self._validate(X, reset=not continues)
             if not continues:
-                self._objective, self._classes = self.objective, None
-            return self._fit_net(X, None, train=self.objective == "autoencoder")
+                self._objective, self._classes = objective, None
+            return self._fit_net(X, None, train=objective == "autoencoder")
         labels = y is not None and is_label_target(y)
         X, y = self._validate(X, y, reset=not continues, labels=labels)
         if continues and labels != (self._classes is not None):
@@ -158,7 +166,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
                 f"{kinds[not labels]}; set warm_start=False to start afresh."
             )
         if not continues:
-            self._objective = self.objective
+            self._objective = objective
             self._classes = np.unique(y) if labels else None
         if labels:
             y = encode_labels(y, self._classes)
@@ -202,8 +210,11 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         if self._objective == "none":
             return FrameFeatures(encoder)
         if self._objective == "supervised":
-            return TimeMeanNet(
-                encoder=encoder, n_features=self.n_features_out_, n_outputs=n_outputs
+            return CNNLSTMNet(
+                encoder=encoder,
+                n_features=self.n_features_out_,
+                n_outputs=n_outputs,
+                hidden_size=32,
             )
         if self.encoder is not None:
             raise ValueError(
