@@ -1,5 +1,6 @@
 """Generators of spatio-temporal data from bundled real data; nothing is downloaded."""
 
+import functools
 from numbers import Integral, Real
 
 import numpy as np
@@ -7,7 +8,7 @@ from sklearn.datasets import load_digits
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-__all__ = ["DIRECTIONS", "make_moving_digits"]
+__all__ = ["DIRECTIONS", "PHOTOS", "make_moving_digits", "make_panning_photos"]
 
 #: Class labels of ``target='direction'``, counter-clockwise from east (rightwards).
 DIRECTIONS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")
@@ -21,6 +22,22 @@ def _glyphs(frame_height, frame_width):
     if scale > 1:
         images = np.kron(images, np.ones((1, scale, scale)))
     return np.rint(images).astype(np.uint8), digits.target
+
+
+def _draw_velocities(rng, n_samples, max_speed):
+    """Random velocities ``(down, right)`` in pixels per frame, with speeds from
+    0.3 to 1 times ``max_speed`` in any direction, and their angles."""
+    speed = rng.uniform(0.3 * max_speed, max_speed, size=n_samples)
+    angle = rng.uniform(0.0, 2.0 * np.pi, size=n_samples)
+    # (down, right): the angle runs counter-clockwise from east with up as north
+    velocity = np.column_stack([-np.sin(angle), np.cos(angle)]) * speed[:, None]
+    return velocity, angle
+
+
+def _directions(angle):
+    """The nearest of the eight compass directions of each angle."""
+    sector = np.rint(angle / (np.pi / 4)).astype(np.intp) % len(DIRECTIONS)
+    return np.asarray(DIRECTIONS)[sector]
 
 
 def _paste(frames, glyphs, top, left):
@@ -121,11 +138,7 @@ def make_moving_digits(
     room = np.array([height - size, width - size], dtype=np.float64)
 
     chosen = rng.randint(len(glyphs), size=n_samples)
-    max_speed = room.min() / (n_frames - 1)
-    speed = rng.uniform(0.3 * max_speed, max_speed, size=n_samples)
-    angle = rng.uniform(0.0, 2.0 * np.pi, size=n_samples)
-    # (down, right): the angle runs counter-clockwise from east with up as north
-    velocity = np.column_stack([-np.sin(angle), np.cos(angle)]) * speed[:, None]
+    velocity, angle = _draw_velocities(rng, n_samples, room.min() / (n_frames - 1))
     travel = velocity * (n_frames - 1)
     low = np.maximum(0.0, -travel)
     start = low + rng.uniform(size=(n_samples, 2)) * (room - np.abs(travel))
@@ -155,6 +168,154 @@ def make_moving_digits(
     elif target == "digit":
         y = labels[chosen]
     else:
-        sector = np.rint(angle / (np.pi / 4)).astype(np.intp) % len(DIRECTIONS)
-        y = np.asarray(DIRECTIONS)[sector]
+        y = _directions(angle)
+    return X, y
+
+
+#: The colour photographs of ``make_panning_photos``: scikit-image's bundled ones.
+PHOTOS = (
+    "astronaut",
+    "chelsea",
+    "coffee",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "motorcycle",
+    "retina",
+    "rocket",
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _photos(side):
+    """scikit-image's colour photographs, scaled so that the shorter side is
+    ``side`` pixels, as float32 arrays ``(height, width, 3)`` on 0-255."""
+    try:
+        import skimage.data
+        from skimage.transform import rescale
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "make_panning_photos needs scikit-image, whose photographs it pans "
+            'over: pip install "sklearn_st[photos]" (or ".[photos]" from a '
+            "checkout)."
+        ) from error
+    photos = []
+    for name in PHOTOS:
+        if name == "motorcycle":
+            image = skimage.data.stereo_motorcycle()[0]
+        else:
+            image = getattr(skimage.data, name)()
+        scaled = rescale(
+            image.astype(np.float32),
+            side / min(image.shape[:2]),
+            channel_axis=-1,
+            anti_aliasing=True,
+            preserve_range=True,
+        )
+        photos.append(scaled.astype(np.float32))
+    return photos
+
+
+def _window(photo, top, left, height, width):
+    """Windows of ``photo`` at fractional corners ``(top, left)`` (arrays of one
+    per clip), bilinearly interpolated: ``(n, height, width, 3)`` float32."""
+    r0, c0 = np.floor(top).astype(np.intp), np.floor(left).astype(np.intp)
+    fr = (top - r0).astype(np.float32)[:, None, None, None]
+    fc = (left - c0).astype(np.float32)[:, None, None, None]
+    rows = (r0[:, None] + np.arange(height + 1))[:, :, None]
+    cols = (c0[:, None] + np.arange(width + 1))[:, None, :]
+    patch = photo[rows, cols]  # (n, height + 1, width + 1, 3)
+    upper = patch[:, :-1, :-1] * (1 - fc) + patch[:, :-1, 1:] * fc
+    lower = patch[:, 1:, :-1] * (1 - fc) + patch[:, 1:, 1:] * fc
+    return upper * (1 - fr) + lower * fr
+
+
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "n_frames": [Interval(Integral, 2, None, closed="left")],
+        "frame_size": [Interval(Integral, 8, None, closed="left"), tuple],
+        "target": [StrOptions({"velocity", "direction"})],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_panning_photos(
+    n_samples=1000,
+    n_frames=8,
+    frame_size=32,
+    *,
+    target="velocity",
+    random_state=None,
+):
+    """Clips of real colour photographs seen by a camera panning at constant speed.
+
+    Each clip is a window of ``frame_size`` pixels moving in a straight line at a
+    constant velocity over one of eight colour photographs bundled with
+    scikit-image (:data:`PHOTOS`: a portrait, a cat, coffee, a galaxy field,
+    tissue, a motorcycle, a retina, a rocket; each scaled so that its shorter side
+    is four frame sides), sampled with bilinear interpolation, so that motion is
+    continuous and sub-pixel. Real texture, three channels, everything in the
+    frame moves: the counterpart of :func:`make_moving_digits` for camera motion.
+    Nothing is downloaded; scikit-image is needed (the ``photos`` extra).
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Number of clips.
+
+    n_frames : int, default=8
+        Frames per clip (at least 2).
+
+    frame_size : int or tuple of (int, int), default=32
+        Frame side, or ``(height, width)``; at least 8 pixels.
+
+    target : {'velocity', 'direction'}, default='velocity'
+        What ``y`` holds:
+
+        - 'velocity': float64 of shape (n_samples, 2), how the picture moves in
+          the frame, in pixels per frame as ``(down, right)`` (the camera pans the
+          other way), with speeds from 0.3 to 1 times a twelfth of the frame side;
+        - 'direction': str of shape (n_samples,), the nearest of the eight compass
+          directions in :data:`DIRECTIONS` of that motion (up is north).
+
+    random_state : int, RandomState instance or None, default=None
+        Determines every random choice; an int gives the same clips every call.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype uint8
+        The clips, channel-last RGB.
+
+    y : ndarray of shape (n_samples, 2) or (n_samples,)
+        The target, see ``target``.
+
+    Examples
+    --------
+    >>> from sklearn_st.datasets import make_panning_photos
+    >>> X, y = make_panning_photos(n_samples=10, random_state=0)
+    >>> X.shape, X.dtype, y.shape
+    ((10, 8, 32, 32, 3), dtype('uint8'), (10, 2))
+    """
+    height, width = (frame_size, frame_size) if np.isscalar(frame_size) else frame_size
+    if min(height, width) < 8:
+        raise ValueError(f"frame_size must be at least 8 pixels, got {frame_size}.")
+    rng = check_random_state(random_state)
+    photos = _photos(4 * min(height, width))
+    velocity, angle = _draw_velocities(rng, n_samples, min(height, width) / 12)
+    chosen = rng.randint(len(photos), size=n_samples)
+    # the window moves against the picture: corner(t) = start - velocity * t
+    travel = -velocity * (n_frames - 1)
+    X = np.empty((n_samples, n_frames, height, width, 3), dtype=np.uint8)
+    for index, photo in enumerate(photos):
+        clips = np.flatnonzero(chosen == index)
+        # room for the window and the pixel that bilinear sampling reads beyond it
+        room = np.array(photo.shape[:2]) - np.array([height, width]) - 1
+        low = np.maximum(0.0, -travel[clips])
+        span = room - np.abs(travel[clips])
+        start = low + rng.uniform(size=(len(clips), 2)) * span
+        for t in range(n_frames):
+            corner = start - velocity[clips] * t
+            window = _window(photo, corner[:, 0], corner[:, 1], height, width)
+            X[clips, t] = np.clip(np.rint(window), 0, 255).astype(np.uint8)
+    y = velocity if target == "velocity" else _directions(angle)
     return X, y

@@ -1,9 +1,11 @@
 """sklearn_st.datasets."""
 
+import importlib.util
+
 import numpy as np
 import pytest
 
-from sklearn_st.datasets import DIRECTIONS, make_moving_digits
+from sklearn_st.datasets import DIRECTIONS, make_moving_digits, make_panning_photos
 
 
 def test_make_moving_digits_shapes_and_dtypes():
@@ -80,3 +82,63 @@ def test_make_moving_digits_clutter_is_static_and_noise_perturbs():
 def test_make_moving_digits_rejects_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_moving_digits(5, **kwargs)
+
+
+# --- make_panning_photos ----------------------------------------------------------
+
+needs_skimage = pytest.mark.skipif(
+    importlib.util.find_spec("skimage") is None, reason="needs scikit-image"
+)
+
+
+@needs_skimage
+def test_make_panning_photos_shapes_dtypes_and_determinism():
+    X, y = make_panning_photos(12, n_frames=5, frame_size=(16, 24), random_state=0)
+    assert X.shape == (12, 5, 16, 24, 3) and X.dtype == np.uint8
+    assert y.shape == (12, 2) and y.dtype == np.float64
+    again, _ = make_panning_photos(12, n_frames=5, frame_size=(16, 24), random_state=0)
+    np.testing.assert_array_equal(X, again)
+    speed = np.hypot(*y.T)
+    assert speed.min() >= 0.3 * 16 / 12 - 1e-9 and speed.max() <= 16 / 12 + 1e-9
+    assert X.std() > 20  # real texture, not flat colour
+
+
+def _best_shift(a, b, reach):
+    """The integer (down, right) shift of ``a``'s content that best matches ``b``."""
+    h, w = a.shape[:2]
+    best, err = None, np.inf
+    for dr in range(-reach, reach + 1):
+        for dc in range(-reach, reach + 1):
+            sa = a[max(0, -dr) : h - max(0, dr), max(0, -dc) : w - max(0, dc)]
+            sb = b[max(0, dr) : h - max(0, -dr), max(0, dc) : w - max(0, -dc)]
+            e = np.mean((sa.astype(float) - sb.astype(float)) ** 2)
+            if e < err:
+                best, err = (dr, dc), e
+    return np.array(best)
+
+
+@needs_skimage
+def test_make_panning_photos_velocity_is_the_motion_seen():
+    X, y = make_panning_photos(20, n_frames=7, frame_size=32, random_state=1)
+    # over 6 frames the picture moves velocity * 6 pixels; the best integer
+    # alignment of the first and last frame is within a pixel of it
+    shifts = np.array([_best_shift(clip[0], clip[-1], 16) for clip in X])
+    close = np.all(np.abs(shifts - 6 * y) <= 1.0, axis=1)
+    assert close.mean() >= 0.9, np.column_stack([shifts, 6 * y])[~close]
+
+
+@needs_skimage
+def test_make_panning_photos_direction_matches_velocity():
+    _, velocity = make_panning_photos(40, random_state=2)
+    _, labels = make_panning_photos(40, target="direction", random_state=2)
+    east = np.abs(np.arctan2(-velocity[:, 0], velocity[:, 1])) < np.pi / 8
+    assert set(labels[east]) == {"E"}
+    assert set(labels) <= set(DIRECTIONS)
+
+
+@needs_skimage
+def test_make_panning_photos_rejects_bad_parameters():
+    with pytest.raises(ValueError, match="frame_size must be at least 8"):
+        make_panning_photos(2, frame_size=(4, 30))
+    with pytest.raises(ValueError, match="'target' parameter"):
+        make_panning_photos(2, target="digit")
