@@ -180,6 +180,6 @@ def test_cnn_feature_extractor_in_a_classification_pipeline(clips):
 
 def test_cnn_feature_extractor_documents_its_own_defaults():
     doc = CNNFeatureExtractor.__doc__
-    assert "n_features : int, default=16" in doc
-    assert "max_epochs : int, default=15" in doc
+    assert "n_features : int, default=32" in doc
+    assert "max_epochs : int, default=20" in doc
     assert "pooling : {'avg', 'flatten'}, default='flatten'" in doc

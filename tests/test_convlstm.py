@@ -43,8 +43,11 @@ def test_convlstm_regressor_multi_output_and_pooling(clips):
     for pooling in ["avg", "max", "flatten"]:
         model = ConvLSTMRegressor(**FAST, pooling=pooling).fit(X, y)
         assert model.predict(X).shape == (24, 2)
+    # the default strides=2 halves the 12x12 frames; strides=1 keeps them
     head = ConvLSTMRegressor(**FAST, pooling="flatten").fit(X, y).net_.module_.head
-    assert head.in_features == 4 * 12 * 12
+    assert head.in_features == 4 * 6 * 6
+    full = ConvLSTMRegressor(**FAST, pooling="flatten", strides=1).fit(X, y)
+    assert full.net_.module_.head.in_features == 4 * 12 * 12
 
 
 def test_convlstm_regressor_stacked_valid_dropout(clips):
@@ -88,7 +91,7 @@ def test_convlstm_regressor_reproducible_and_pickles(clips, fitted):
 def test_convlstm_regressor_learns_motion():
     # the velocity of a moving digit needs several frames: a real temporal task
     X, y = make_moving_digits(160, n_frames=4, frame_size=12, random_state=0)
-    model = ConvLSTMRegressor(filters=8, max_epochs=15, random_state=0)
+    model = ConvLSTMRegressor(filters=8, max_epochs=15, lr=1e-2, random_state=0)
     scores = cross_validate(model, X, y, cv=2)["test_score"]
     assert scores.mean() > 0.5
 

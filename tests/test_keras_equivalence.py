@@ -32,11 +32,18 @@ def _transplant(cell, layer):
 
 
 @pytest.mark.parametrize(
-    "in_channels, filters, kernel_size, padding, return_sequences",
-    [(1, 4, 3, "same", False), (3, 5, 3, "valid", True), (2, 3, 2, "same", True)],
+    "in_channels, filters, kernel_size, padding, strides, return_sequences",
+    [
+        (1, 4, 3, "same", 1, False),
+        (3, 5, 3, "valid", 1, True),
+        (2, 3, 2, "same", 1, True),
+        (3, 4, 3, "same", 2, True),
+        (1, 2, 3, "valid", 2, False),
+        (9, 3, 3, "same", 2, True),
+    ],
 )
 def test_convlstm_matches_keras_convlstm2d(
-    in_channels, filters, kernel_size, padding, return_sequences
+    in_channels, filters, kernel_size, padding, strides, return_sequences
 ):
     torch.manual_seed(0)
     ours = ConvLSTM(
@@ -44,6 +51,7 @@ def test_convlstm_matches_keras_convlstm2d(
         filters=filters,
         kernel_size=kernel_size,
         padding=padding,
+        strides=strides,
         return_sequences=return_sequences,
     ).eval()
     x = np.random.RandomState(0).normal(size=(2, 5, 7, 6, in_channels))
@@ -52,6 +60,7 @@ def test_convlstm_matches_keras_convlstm2d(
     layer = keras.layers.ConvLSTM2D(
         filters,
         kernel_size,
+        strides=strides,
         padding=padding,
         return_sequences=return_sequences,
     )

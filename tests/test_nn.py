@@ -1,5 +1,7 @@
 """Shape tests of the torch modules and the layout helper."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -76,14 +78,26 @@ def test_lstm_net_reads_the_whole_sequence():
 # --- ConvLSTM -----------------------------------------------------------------
 
 
-def _reference_sequence(cell, x, padding):
+def _tf_same_pad(frames, k, stride):
+    """TensorFlow's 'same' padding: ceil(side / stride) outputs, the extra pixel
+    after."""
+    pads = []
+    for side in reversed(frames.shape[2:]):
+        total = max((math.ceil(side / stride) - 1) * stride + k - side, 0)
+        pads += [total // 2, total - total // 2]
+    return torch.nn.functional.pad(frames, pads)
+
+
+def _reference_sequence(cell, x, padding, stride=1):
     """The straightforward ConvLSTM loop: Keras' gate math, step by step."""
     w_x, w_h = cell.input_conv.weight, cell.recurrent_conv.weight
     bias, filters = cell.input_conv.bias, cell.filters
+    k = w_x.shape[-1]
     h = c = None
     hidden = []
     for t in range(x.shape[1]):
-        gates = torch.nn.functional.conv2d(x[:, t], w_x, bias, padding=padding)
+        frame = _tf_same_pad(x[:, t], k, stride) if padding == "same" else x[:, t]
+        gates = torch.nn.functional.conv2d(frame, w_x, bias, stride=stride)
         if h is None:
             h = c = gates.new_zeros(gates.shape[0], filters, *gates.shape[2:])
         gates = gates + torch.nn.functional.conv2d(h, w_h, padding="same")
@@ -95,17 +109,34 @@ def _reference_sequence(cell, x, padding):
 
 
 @pytest.mark.parametrize(
-    "in_channels, kernel_size, padding",
-    [(1, 3, "same"), (3, 3, "valid"), (2, 4, "same"), (8, 3, "same"), (9, 3, "valid")],
+    "in_channels, kernel_size, padding, strides",
+    [
+        (1, 3, "same", 1),
+        (3, 3, "valid", 1),
+        (2, 4, "same", 1),
+        (8, 3, "same", 1),
+        (9, 3, "valid", 1),
+        (1, 3, "same", 2),
+        (3, 4, "valid", 2),
+        (2, 4, "same", 3),
+        (8, 3, "same", 2),
+        (9, 2, "valid", 2),
+    ],
 )
-def test_convlstm_cell_matches_the_reference_loop(in_channels, kernel_size, padding):
-    # im2col input path below 8 channels, joint convolution from 8 up
+def test_convlstm_cell_matches_the_reference_loop(
+    in_channels, kernel_size, padding, strides
+):
+    # im2col input path below 8 channels, convolutions from 8 up
     torch.manual_seed(0)
     cell = ConvLSTMCell(
-        in_channels=in_channels, filters=4, kernel_size=kernel_size, padding=padding
+        in_channels=in_channels,
+        filters=4,
+        kernel_size=kernel_size,
+        padding=padding,
+        strides=strides,
     ).double()
     x = torch.randn(3, 5, in_channels, 7, 6, dtype=torch.double, requires_grad=True)
-    expected = _reference_sequence(cell, x, padding)
+    expected = _reference_sequence(cell, x, padding, strides)
     got = cell.sequence(x)
     torch.testing.assert_close(got, expected)
     with torch.no_grad():

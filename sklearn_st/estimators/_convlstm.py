@@ -19,6 +19,7 @@ class ConvLSTMMixin:
         "filters": "no_validation",
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "padding": [StrOptions({"same", "valid"})],
+        "strides": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions({"avg", "max", "flatten"})],
@@ -34,6 +35,13 @@ class ConvLSTMMixin:
             "acts through its centre alone).",
         ),
         "padding": ("{'same', 'valid'}", "Padding of each layer's input convolution."),
+        "strides": (
+            "int",
+            "Stride of the first layer's input convolution over the frames (Keras' "
+            "``strides``): with 2 the states have half the frames' side, so that a "
+            "step of the recurrence reaches twice as far (for motion of several "
+            "pixels per frame) at a quarter of the cost.",
+        ),
         "dropout": ("float", "Dropout on each layer's input, one mask per sequence."),
         "recurrent_dropout": (
             "float",
@@ -57,6 +65,7 @@ class ConvLSTMMixin:
             filters=self.filters,
             kernel_size=self.kernel_size,
             padding=self.padding,
+            strides=self.strides,
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout,
             pooling=self.pooling,
@@ -105,15 +114,16 @@ class ConvLSTMRegressor(ConvLSTMMixin, BaseSequenceRegressor):
     def __init__(
         self,
         *,
-        filters=8,
+        filters=16,
         kernel_size=3,
         padding="same",
+        strides=2,
         dropout=0.0,
         recurrent_dropout=0.0,
         pooling="avg",
         max_epochs=50,
         batch_size=16,
-        lr=1e-2,
+        lr=3e-3,
         optimizer="adam",
         weight_decay=0.0,
         early_stopping=False,
@@ -169,6 +179,7 @@ class ConvLSTMClassifier(ConvLSTMMixin, BaseSequenceClassifier):
         filters=16,
         kernel_size=3,
         padding="same",
+        strides=2,
         dropout=0.0,
         recurrent_dropout=0.0,
         pooling="max",

@@ -141,15 +141,16 @@ def _gate_step(gates, c_prev, cols=None, w_x=None):
     return _tanh(c).mul_(o), c
 
 
-def _im2col(padded, kernel_size):
-    """``F.unfold(padded, kernel_size)``, ``(N, C*k*k, H'*W')``, as one copy of a
-    strided view: many times faster than ``F.unfold`` on the CPU."""
+def _im2col(padded, kernel_size, stride=1):
+    """``F.unfold(padded, kernel_size, stride=stride)``, ``(N, C*k*k, H'*W')``, as
+    one copy of a strided view: many times faster than ``F.unfold`` on the CPU."""
     n, channels, height, width = padded.shape
     k = kernel_size
-    out_h, out_w = height - k + 1, width - k + 1
+    out_h, out_w = (height - k) // stride + 1, (width - k) // stride + 1
     s = padded.stride()
     patches = padded.as_strided(
-        (n, channels, k, k, out_h, out_w), (s[0], s[1], s[2], s[3], s[2], s[3])
+        (n, channels, k, k, out_h, out_w),
+        (s[0], s[1], s[2], s[3], s[2] * stride, s[3] * stride),
     )
     return patches.reshape(n, channels * k * k, out_h * out_w)
 
@@ -158,11 +159,23 @@ def _to_channels_last(x):
     return x.contiguous(memory_format=_CHANNELS_LAST)
 
 
-def _same_padding(kernel_size):
-    """(left, right, top, bottom) as TensorFlow's 'same': the extra pixel after."""
-    before = (kernel_size - 1) // 2
-    after = kernel_size - 1 - before
-    return (before, after, before, after)
+def _same_padding(kernel_size, size=(1, 1), stride=1):
+    """(left, right, top, bottom) as TensorFlow's 'same' for frames of ``size``
+    ``(height, width)``: ``ceil(side / stride)`` outputs a side, the extra pixel
+    of an odd total after."""
+    pads = []
+    for side in reversed(tuple(size)):  # width first, as F.pad wants
+        total = max((-(-side // stride) - 1) * stride + kernel_size - side, 0)
+        pads += [total // 2, total - total // 2]
+    return tuple(pads)
+
+
+def _output_side(side, kernel_size, stride, padding):
+    """Output side of a convolution over ``side`` pixels, as TensorFlow computes
+    it."""
+    if padding == "same":
+        return -(-side // stride)
+    return (side - kernel_size) // stride + 1
 
 
 def _pixels(gates):
@@ -190,6 +203,10 @@ class ConvLSTMCell(nn.Module):
         Side of both convolution kernels.
     padding : {'same', 'valid'}, default='same'
         Padding of the input convolution (the recurrent one is always 'same').
+    strides : int, default=1
+        Stride of the input convolution (Keras' ``strides``): the states have
+        ``ceil(side / strides)`` pixels a side with 'same' padding, and each step
+        of the recurrence spans ``strides`` times as many input pixels.
     """
 
     def __init__(
@@ -199,6 +216,7 @@ class ConvLSTMCell(nn.Module):
         filters: int,
         kernel_size: int = 3,
         padding: str = "same",
+        strides: int = 1,
     ):
         super().__init__()
         if padding not in ("same", "valid"):
@@ -209,7 +227,10 @@ class ConvLSTMCell(nn.Module):
         self.filters = filters
         self.kernel_size = kernel_size
         self.padding = padding
-        self.input_conv = nn.Conv2d(in_channels, 4 * filters, kernel_size)
+        self.strides = positive_int("strides", strides)
+        self.input_conv = nn.Conv2d(
+            in_channels, 4 * filters, kernel_size, stride=self.strides
+        )
         self.recurrent_conv = nn.Conv2d(filters, 4 * filters, kernel_size, bias=False)
         self.reset_parameters()
         self.to(memory_format=_CHANNELS_LAST)
@@ -247,7 +268,7 @@ class ConvLSTMCell(nn.Module):
         """Pad frames ``(N, C, H, W)`` for the input convolution."""
         if self.padding == "valid":
             return x
-        return F.pad(x, _same_padding(self.kernel_size))
+        return F.pad(x, _same_padding(self.kernel_size, x.shape[2:], self.strides))
 
     def forward(self, x, state=None):
         """One step: ``x`` of shape ``(batch, channels, height, width)``.
@@ -276,15 +297,15 @@ class ConvLSTMCell(nn.Module):
         """
         w_x, w_h, bias = self._gate_weights()
         batch, time, channels = x.shape[:3]
-        k = self.kernel_size
+        k, stride = self.kernel_size, self.strides
         if channels < _IM2COL_MAX_CHANNELS:
             # per step, the im2col columns of the padded frames, (B, C*k*k, H'*W'),
             # and w_x as the matching (C*k*k, 4F) matrix
             # time-major, so that each step's columns are one contiguous block
             frames = x.transpose(0, 1).reshape(batch * time, *x.shape[2:])
             frames = self._pad_input(frames)
-            out_hw = tuple(n - k + 1 for n in frames.shape[2:])
-            cols = _im2col(frames, k).unflatten(0, (time, batch))
+            out_hw = tuple((n - k) // stride + 1 for n in frames.shape[2:])
+            cols = _im2col(frames, k, stride).unflatten(0, (time, batch))
             w_x_matrix = w_x.reshape(w_x.shape[0], -1).t()
         else:
             frames = _to_channels_last(x.reshape(batch * time, *x.shape[2:]))
@@ -315,12 +336,12 @@ class ConvLSTMCell(nn.Module):
                 hidden.append(h)
                 continue
             if h is None:
-                gates = F.conv2d(self._pad_input(frames[t]), w_x, bias)
-            elif self.padding == "same":
+                gates = F.conv2d(self._pad_input(frames[t]), w_x, bias, stride)
+            elif self.padding == "same" and stride == 1:
                 both = self._pad_input(torch.cat([frames[t], h], 1))
                 gates = F.conv2d(both, joint, bias)
             else:
-                gates = F.conv2d(frames[t], w_x, bias)
+                gates = F.conv2d(self._pad_input(frames[t]), w_x, bias, stride)
                 gates = gates + self._recurrent_part(h, w_h)
             h, c = _gate_step(gates, c)
             hidden.append(h)
@@ -350,6 +371,10 @@ class ConvLSTM(nn.Module):
         Side of the convolution kernels.
     padding : {'same', 'valid'}, default='same'
         Padding of each layer's input convolution.
+    strides : int, default=1
+        Stride of the first layer's input convolution (Keras' ``strides``, on the
+        frames): with 2 the states have half the frames' side, each step of the
+        recurrence spans twice as many pixels and costs a quarter.
     dropout : float, default=0.0
         Dropout on each layer's input, one mask per sequence (as Keras).
     recurrent_dropout : float, default=0.0
@@ -374,6 +399,7 @@ class ConvLSTM(nn.Module):
         filters: int | tuple[int, ...],
         kernel_size: int = 3,
         padding: str = "same",
+        strides: int = 1,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
         return_sequences: bool = False,
@@ -386,8 +412,9 @@ class ConvLSTM(nn.Module):
                 filters=n_out,
                 kernel_size=kernel_size,
                 padding=padding,
+                strides=strides if layer == 0 else 1,
             )
-            for n_in, n_out in itertools.pairwise(sizes)
+            for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes))
         )
         self.dropout = float(dropout)
         self.recurrent_dropout = float(recurrent_dropout)
@@ -427,6 +454,8 @@ class ConvLSTMNet(nn.Module):
         :func:`~sklearn_st.nn.frame_kernel_size`.
     padding : {'same', 'valid'}, default='same'
         Padding of each layer's input convolution.
+    strides : int, default=1
+        Stride of the first layer's input convolution, as in :class:`ConvLSTM`.
     dropout, recurrent_dropout : float, default=0.0
         As in :class:`ConvLSTM`.
     pooling : {'avg', 'max', 'flatten'}, default='avg'
@@ -444,6 +473,7 @@ class ConvLSTMNet(nn.Module):
         filters: int | tuple[int, ...],
         kernel_size: int = 3,
         padding: str = "same",
+        strides: int = 1,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
         pooling: str = "avg",
@@ -455,22 +485,26 @@ class ConvLSTMNet(nn.Module):
             )
         filters = positive_ints("filters", filters)
         kernel_size = frame_kernel_size(kernel_size, frame_size)
-        out_hw = tuple(frame_size)
-        if padding == "valid":
-            shrink = len(filters) * (kernel_size - 1)
-            out_hw = tuple(s - shrink for s in frame_size)
-            if min(out_hw) < 1:
-                height, width = frame_size
-                raise ValueError(
-                    f"padding='valid' with kernel_size={kernel_size} and "
-                    f"{len(filters)} layer(s) leaves nothing of {height}x{width} "
-                    "frames; use padding='same' or a smaller kernel."
-                )
+        strides = positive_int("strides", strides)
+        # the first layer strides; each 'valid' layer after it shrinks the map
+        out_hw = tuple(
+            _output_side(side, kernel_size, strides, padding)
+            - (len(filters) - 1) * (kernel_size - 1) * (padding == "valid")
+            for side in frame_size
+        )
+        if min(out_hw) < 1:
+            height, width = frame_size
+            raise ValueError(
+                f"padding='valid' with kernel_size={kernel_size} and "
+                f"{len(filters)} layer(s) leaves nothing of {height}x{width} "
+                "frames; use padding='same' or a smaller kernel."
+            )
         self.convlstm = ConvLSTM(
             in_channels=in_channels,
             filters=filters,
             kernel_size=kernel_size,
             padding=padding,
+            strides=strides,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
         )
