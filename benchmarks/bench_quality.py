@@ -58,6 +58,11 @@ def models(target, random_state):
             ),
             "CNNLSTMClassifier()": CNNLSTMClassifier(**seed),
             "ConvLSTMClassifier()": ConvLSTMClassifier(**seed),
+            "TemporalDifference() -> CNNFeatureExtr. -> LSTMCl.": make_pipeline(
+                TemporalDifference(),
+                CNNFeatureExtractor(**seed),
+                LSTMClassifier(**seed),
+            ),
             "TemporalDifference() -> CNNLSTMClassifier()": make_pipeline(
                 TemporalDifference(), CNNLSTMClassifier(**seed)
             ),
@@ -82,6 +87,9 @@ def models(target, random_state):
         ),
         "CNNLSTMRegressor()": CNNLSTMRegressor(**seed),
         "ConvLSTMRegressor()": ConvLSTMRegressor(**seed),
+        "TemporalDifference() -> CNNFeatureExtr. -> LSTMReg.": make_pipeline(
+            TemporalDifference(), CNNFeatureExtractor(**seed), LSTMRegressor(**seed)
+        ),
         "TemporalDifference() -> CNNLSTMRegressor()": make_pipeline(
             TemporalDifference(), CNNLSTMRegressor(**seed)
         ),

@@ -18,16 +18,19 @@ from tqdm.auto import tqdm
 from . import __version__
 from ._compare import MODELS, make_models, run
 from ._validation import check_sequences, is_label_target
-from .datasets import make_moving_digits
+from .datasets import make_moving_digits, make_panning_photos
 
 _DESCRIPTION = """\
 Compare sequence encoders by cross-validation: which way of encoding image
 sequences predicts the target best, and at what cost? Every approach is a
-scikit-learn estimator (FrameFlattener -> LSTM, CNNFeatureExtractor -> LSTM, an
-end-to-end CNN-LSTM, a ConvLSTM, and a linear baseline on all pixels), scored with
-R^2 for numeric targets and accuracy for labels. Without --data it runs on the
-bundled moving digits (clips of scikit-learn's handwritten digits moving across a
-frame; target velocity, digit or direction) in a few minutes on 2 cores."""
+scikit-learn estimator (FrameFlattener -> LSTM, FrameWise(PCA) -> LSTM,
+CNNFeatureExtractor -> LSTM, an end-to-end CNN-LSTM, a ConvLSTM, the last two also
+on frame differences (TemporalDifference), and a linear baseline on all pixels),
+scored with R^2 for numeric targets and accuracy for labels. Without --data it runs
+on the bundled moving digits (clips of scikit-learn's handwritten digits moving
+across a frame; target velocity, digit or direction); --data panning-photos pans
+a camera over real colour photographs (scikit-image's; target velocity or
+direction)."""
 
 
 def _positive(value):
@@ -65,23 +68,25 @@ def _parser():
     compare.add_argument(
         "--data",
         default="moving-digits",
-        help="'moving-digits' (bundled) or a .npz file holding arrays X "
-        "(n_samples, n_frames, ...) and y (n_samples,) or (n_samples, n_outputs)",
+        help="'moving-digits' (bundled), 'panning-photos' (needs scikit-image) or a "
+        ".npz file holding arrays X (n_samples, n_frames, ...) and y (n_samples,) "
+        "or (n_samples, n_outputs)",
     )
     compare.add_argument(
         "--target",
         choices=["velocity", "digit", "direction"],
         default="velocity",
-        help="moving digits' target (ignored with a .npz file)",
+        help="the bundled data's target: velocity, digit (moving digits only) or "
+        "direction (ignored with a .npz file)",
     )
     compare.add_argument(
-        "--n-samples", type=_positive, default=300, help="moving-digits clips"
+        "--n-samples", type=_positive, default=300, help="bundled data: clips"
     )
     compare.add_argument(
-        "--n-frames", type=_positive, default=8, help="moving-digits frames per clip"
+        "--n-frames", type=_positive, default=8, help="bundled data: frames per clip"
     )
     compare.add_argument(
-        "--frame-size", type=_positive, default=32, help="moving-digits frame side"
+        "--frame-size", type=_positive, default=32, help="bundled data: frame side"
     )
     compare.add_argument(
         "--clutter", action="store_true", help="moving digits with a static digit"
@@ -150,8 +155,25 @@ def _data(args, fail):
             random_state=args.random_state,
         )
         return X, y, f"moving digits, target {args.target}"
+    if args.data == "panning-photos":
+        if args.target == "digit":
+            fail("--data panning-photos: the targets are velocity and direction")
+        try:
+            X, y = make_panning_photos(
+                args.n_samples,
+                args.n_frames,
+                args.frame_size,
+                target=args.target,
+                random_state=args.random_state,
+            )
+        except ImportError as exc:
+            fail(str(exc))
+        return X, y, f"panning photos, target {args.target}"
     if not Path(args.data).is_file():
-        fail(f"--data {args.data}: no such file (or use --data moving-digits)")
+        fail(
+            f"--data {args.data}: no such file (or use --data moving-digits or "
+            "--data panning-photos)"
+        )
     X, y = _load_npz(args.data, fail)
     return X, y, f"{args.data}"
 

@@ -23,16 +23,25 @@ from .estimators import (
     LSTMClassifier,
     LSTMRegressor,
 )
-from .transformers import CNNFeatureExtractor, FrameFlattener
+from .transformers import (
+    CNNFeatureExtractor,
+    FrameFlattener,
+    FrameWise,
+    TemporalDifference,
+)
 
 __all__ = ["MODELS", "make_models", "n_parameters", "run"]
 
 #: The approaches ``compare`` knows, by their command-line key.
 MODELS = {
     "flatten": "FrameFlattener -> LSTM",
+    "framewise-pca": "FrameWise(PCA 16) -> LSTM",
     "cnn": "CNNFeatureExtractor -> LSTM",
     "cnn-lstm": "CNN-LSTM (end to end)",
     "convlstm": "ConvLSTM",
+    "diff-cnn": "TemporalDifference -> CNNFeatureExtractor -> LSTM",
+    "diff-cnn-lstm": "TemporalDifference -> CNN-LSTM",
+    "diff-convlstm": "TemporalDifference -> ConvLSTM",
     "ridge": "FrameFlattener(time) -> Ridge",
 }
 
@@ -49,9 +58,19 @@ def make_models(keys, *, classification, max_epochs=None, random_state=None):
     ridge = (RidgeCV, RidgeClassifierCV)[index]
     build = {
         "flatten": lambda: make_pipeline(FrameFlattener(), lstm(**neural)),
+        "framewise-pca": lambda: make_pipeline(FrameWise(), lstm(**neural)),
         "cnn": lambda: make_pipeline(CNNFeatureExtractor(**neural), lstm(**neural)),
         "cnn-lstm": lambda: cnn_lstm(**neural),
         "convlstm": lambda: convlstm(**neural),
+        "diff-cnn": lambda: make_pipeline(
+            TemporalDifference(), CNNFeatureExtractor(**neural), lstm(**neural)
+        ),
+        "diff-cnn-lstm": lambda: make_pipeline(
+            TemporalDifference(), cnn_lstm(**neural)
+        ),
+        "diff-convlstm": lambda: make_pipeline(
+            TemporalDifference(), convlstm(**neural)
+        ),
         "ridge": lambda: make_pipeline(
             FrameFlattener(flatten_time=True),
             StandardScaler(),
@@ -66,18 +85,22 @@ def n_parameters(estimator):
 
     Torch modules count their parameters (for :class:`CNNFeatureExtractor` the
     encoder only: its decoder or training head is not used to predict); linear
-    models their coefficients and intercepts; scalers count nothing.
+    models their coefficients and intercepts, PCA its components and mean (inside
+    FrameWise too); scalers count nothing.
     """
     if isinstance(estimator, Pipeline):
         return sum(n_parameters(step) for _, step in estimator.steps)
+    if hasattr(estimator, "transformer_"):  # FrameWise
+        return n_parameters(estimator.transformer_)
     if hasattr(estimator, "net_"):
         module = estimator.net_.module_
         if isinstance(estimator, CNNFeatureExtractor):
             module = module.encoder
         return sum(p.numel() for p in module.parameters())
-    return sum(
-        np.size(getattr(estimator, name, ())) for name in ("coef_", "intercept_")
-    )
+    names = ("coef_", "intercept_")
+    if hasattr(estimator, "components_"):  # PCA and kin; a scaler's mean_ is not
+        names = ("components_", "mean_")
+    return sum(np.size(getattr(estimator, name, ())) for name in names)
 
 
 def _fit_and_score(key, fold, model, X, y, train, test):

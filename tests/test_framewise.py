@@ -28,6 +28,11 @@ def test_framewise_pca_is_pca_of_the_frames(frames):
 
 def test_framewise_default_is_pca_with_up_to_16_components(frames):
     assert FrameWise().fit(frames).transformer_.n_components == 16
+    # large enough for PCA's randomized solver: refits agree all the same
+    big = np.repeat(frames, 20, axis=0) + np.arange(600)[:, None, None, None, None]
+    np.testing.assert_array_equal(
+        FrameWise().fit_transform(big), FrameWise().fit_transform(big)
+    )
     # frames of 3 values: 3 components
     assert FrameWise().fit(frames[:, :, 0, 0, :1].repeat(3, -1)).n_features_out_ == 3
 

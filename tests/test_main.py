@@ -68,6 +68,30 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
     assert figure[:8] == b"\x89PNG\r\n\x1a\n" and len(figure) > 10_000
 
 
+def test_main_compare_pans_over_photographs(capsys, tmp_path):
+    pytest.importorskip("skimage")
+    args = [
+        *TINY,
+        "--data",
+        "panning-photos",
+        "--models",
+        "framewise-pca,diff-convlstm",
+    ]
+    status, out, _ = _run(capsys, "compare", *args, "--out", str(tmp_path))
+    assert status == 0 and "panning photos" in out
+    assert "X (24, 3, 16, 16, 3) uint8" in out
+    results = json.loads((tmp_path / "results.json").read_text())
+    framewise, diff = results["models"]
+    assert (
+        "FrameWise" in framewise["estimator"]
+        and "TemporalDifference" in diff["estimator"]
+    )
+    # PCA's 16 components of 768 values and their mean, then the LSTM
+    assert framewise["n_parameters"] > 16 * 768 + 768
+    err = _error(capsys, "compare", "--data", "panning-photos", "--target", "digit")
+    assert "targets are velocity and direction" in err
+
+
 def test_main_compare_classifies_labels_with_accuracy(capsys, tmp_path):
     args = [*TINY, "--target", "digit", "--models", "flatten,ridge"]
     # every digit needs a sample in each of the 2 folds

@@ -51,6 +51,11 @@ def _accepts(estimator, X):
     return X.ndim in getattr(estimator, "_input_ndims", (2, 3, 4, 5))
 
 
+def _too_short(estimator, X):
+    """Too few frames for ``TemporalDifference``'s order."""
+    return X.shape[1] <= getattr(estimator, "order", 0)
+
+
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 @SETTINGS
 @given(X=sequences(), wrap=st.booleans())
@@ -60,6 +65,10 @@ def test_property_every_contract_shape_and_dtype(estimator, X, wrap):
     X_in = _maybe_indexable(X, wrap)
     if not _accepts(estimator, X):
         with pytest.raises(ValueError, match=r"\d-D"):
+            estimator.fit(X_in, y)
+        return
+    if _too_short(estimator, X):
+        with pytest.raises(ValueError, match=r"needs more than \d+ frame"):
             estimator.fit(X_in, y)
         return
     out = _output(estimator.fit(X_in, y), X_in)
@@ -97,7 +106,7 @@ def test_property_bad_values_get_a_clear_error(estimator, bad, wrap):
     assert "torch" not in type(fit_error.value).__module__
     # after a good fit, predict/transform refuse the same values
     good = np.zeros(X.shape)
-    if not _accepts(estimator, good):
+    if not _accepts(estimator, good) or _too_short(estimator, good):
         return
     fitted = estimator.fit(good, y)
     with pytest.raises((ValueError, TypeError)) as error:

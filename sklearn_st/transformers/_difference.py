@@ -129,8 +129,8 @@ class TemporalDifference(TransformerMixin, BaseEstimator):
         if X.shape[1] <= self.order:
             raise ValueError(
                 f"TemporalDifference(order={self.order}) needs more than "
-                f"{self.order} frame(s), but X has {X.shape[1]} feature(s) (frames "
-                "here)."
+                f"{self.order} frame(s), but X of shape {X.shape} has "
+                f"{X.shape[1]} (axis 1)."
             )
         return self
 

@@ -45,8 +45,8 @@ class FrameWise(TransformerMixin, BaseEstimator):
     ----------
     transformer : transformer or None, default=None
         The transformer to fit on frames (cloned). None is ``PCA`` with 16
-        components, or as many as the frames allow when they have fewer values
-        or there are fewer frames.
+        components (or as many as the frames allow when they have fewer values
+        or there are fewer frames) and ``random_state=0``, so that refits agree.
 
     Attributes
     ----------
@@ -107,7 +107,8 @@ class FrameWise(TransformerMixin, BaseEstimator):
         n_frames, frame_size = X.shape[1], math.prod(X.shape[2:])
         if self.transformer is None:
             n = min(_DEFAULT_COMPONENTS, frame_size, X.shape[0] * n_frames)
-            self.transformer_ = PCA(n_components=n)
+            # seeded: PCA picks a randomized solver for large data
+            self.transformer_ = PCA(n_components=n, random_state=0)
         else:
             self.transformer_ = clone(self.transformer)
         if hasattr(self.transformer_, "partial_fit"):
