@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The GPU check, for a machine with a CUDA device: what it is, then every
-# CUDA-marked test (real fits and predictions on the GPU, a GPU-fitted model loaded
-# in a process that sees no GPU) and the device tests of the facade.
+# The GPU check, for a machine with a CUDA device (under 8 minutes on one GPU):
+# what it is; every CUDA-marked test (real fits and predictions of every class on
+# the GPU in float32, bfloat16 and float16, a GPU-fitted model loaded in a process
+# that sees no GPU) and the device tests of the facade; bfloat16 on this machine's
+# CPU when it has native bfloat16; then bench_convlstm.py at a GPU-sized workload
+# against the reference loop on the same GPU, in float32 and bfloat16, and the
+# ConvLSTM's two computation paths on a smaller one.
 #
 # Run from anywhere: bash benchmarks/gpu_check.sh. Wheels in .whl/ (packages the
 # machine lacks, e.g. skorch and skops) are installed to /tmp/site first; the
@@ -21,4 +25,19 @@ python3 -c "import sklearn, skorch, torch; print('scikit-learn', sklearn.__versi
 status=0
 python3 -m pytest -q -rs -m cuda tests/ || status=1
 python3 -m pytest -q tests/test_lstm.py -k device || status=1
+# bfloat16 on this machine's CPU (oneDNN's native bfloat16 kernels where it has AMX
+# or AVX512_BF16): every class fits and predicts, reproducibly
+python3 -m pytest -q tests/test_precision.py -k reproducibly || status=1
+cd benchmarks
+python3 bench_convlstm.py --device cuda --precision bfloat16 --n-samples 4096 \
+  --n-frames 20 --frame-size 64 --filters 64 --batch-size 64 --repeats 1 \
+  --epochs 1 || status=1
+if python3 -c "import machine, sys; sys.exit(not machine.native_bfloat16())"; then
+  python3 bench_convlstm.py --precision bfloat16 --repeats 1 --no-keras || status=1
+fi
+for path in fused batched; do
+  python3 bench_convlstm.py --device cuda --precision bfloat16 --n-samples 1024 \
+    --n-frames 20 --frame-size 64 --filters 64 --batch-size 64 --repeats 1 \
+    --epochs 1 --path $path --project-only || status=1
+done
 exit $status

@@ -2,7 +2,8 @@
 
 Each approach is a scikit-learn estimator (a Pipeline where it has an encoder
 step); every (approach, fold) pair is one job: fit on the training folds, score
-on the held-out one, timed.
+on the held-out one, timed. The models are imported when they are made, so that
+the command line answers ``--help`` without loading torch.
 """
 
 import time
@@ -14,21 +15,6 @@ from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-
-from .estimators import (
-    CNNLSTMClassifier,
-    CNNLSTMRegressor,
-    ConvLSTMClassifier,
-    ConvLSTMRegressor,
-    LSTMClassifier,
-    LSTMRegressor,
-)
-from .transformers import (
-    CNNFeatureExtractor,
-    FrameFlattener,
-    FrameWise,
-    TemporalDifference,
-)
 
 __all__ = ["MODELS", "make_models", "n_parameters", "run"]
 
@@ -46,11 +32,31 @@ MODELS = {
 }
 
 
-def make_models(keys, *, classification, max_epochs=None, random_state=None):
-    """The estimators of the approaches ``keys``, in that order, as a dict."""
+def make_models(
+    keys, *, classification, max_epochs=None, random_state=None, callbacks=None
+):
+    """The estimators of the approaches ``keys``, in that order, as a dict;
+    ``callbacks`` go to every neural model (e.g. a progress bar over epochs)."""
     neural = {"random_state": random_state}
     if max_epochs is not None:
         neural["max_epochs"] = max_epochs
+    if callbacks:
+        neural["callbacks"] = callbacks
+    from .estimators import (
+        CNNLSTMClassifier,
+        CNNLSTMRegressor,
+        ConvLSTMClassifier,
+        ConvLSTMRegressor,
+        LSTMClassifier,
+        LSTMRegressor,
+    )
+    from .transformers import (
+        CNNFeatureExtractor,
+        FrameFlattener,
+        FrameWise,
+        TemporalDifference,
+    )
+
     index = int(classification)  # each pair below is (regressor, classifier)
     lstm = (LSTMRegressor, LSTMClassifier)[index]
     cnn_lstm = (CNNLSTMRegressor, CNNLSTMClassifier)[index]
@@ -94,8 +100,8 @@ def n_parameters(estimator):
         return n_parameters(estimator.transformer_)
     if hasattr(estimator, "net_"):
         module = estimator.net_.module_
-        if isinstance(estimator, CNNFeatureExtractor):
-            module = module.encoder
+        if hasattr(module, "encoder") and not hasattr(estimator, "predict"):
+            module = module.encoder  # CNNFeatureExtractor: what transform uses
         return sum(p.numel() for p in module.parameters())
     names = ("coef_", "intercept_")
     if hasattr(estimator, "components_"):  # PCA and kin; a scaler's mean_ is not

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["plot_comparison"]
+__all__ = ["plot_comparison", "plot_forecast"]
 
 
 def _frame_image(frame):
@@ -52,6 +52,59 @@ def plot_comparison(report, X, *, metric, path, max_frames=8):
         strip.imshow(_frame_image(frames[t]), cmap="gray")
         strip.set_title(f"t={t}", fontsize="small")
         strip.axis("off")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def plot_forecast(context, truth, forecasts, *, path, sample=0, max_frames=10):
+    """Write a PNG of one clip: its last context frames, the true future frames,
+    and each method's forecast of them, a row each (frames of 4-D or 5-D data).
+
+    ``forecasts`` maps a method's name to its ``(n, horizon, ...)`` forecast.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n_cols = min(truth.shape[1], max_frames)
+    rows = [("context (last frames)", context[sample, -n_cols:])]
+    rows.append(("truth", truth[sample, :n_cols]))
+    rows += [(name, frames[sample, :n_cols]) for name, frames in forecasts.items()]
+    # one grey scale for every row: the clip's own range
+    low = float(np.min(context[sample]))
+    high = max(float(np.max(context[sample])), low + 1e-12)
+    fig, axes = plt.subplots(
+        len(rows),
+        n_cols,
+        figsize=(1.1 * n_cols + 1.5, 1.25 * len(rows)),
+        squeeze=False,
+        layout="constrained",
+    )
+    for r, (name, frames) in enumerate(rows):
+        for t in range(n_cols):
+            ax = axes[r, t]
+            ax.axis("off")
+            if t >= len(frames):
+                continue
+            frame = np.clip(
+                (np.asarray(frames[t], np.float64) - low) / (high - low), 0, 1
+            )
+            if frame.ndim == 3:
+                frame = frame[..., 0] if frame.shape[-1] != 3 else frame
+            ax.imshow(frame, cmap="gray", vmin=0, vmax=1)
+            if r == 1 or (r == 0 and t == 0):
+                ax.set_title(f"t+{t + 1}" if r == 1 else "", fontsize="small")
+        axes[r, 0].text(
+            -0.1,
+            0.5,
+            name,
+            transform=axes[r, 0].transAxes,
+            ha="right",
+            va="center",
+            fontsize="small",
+        )
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path

@@ -15,6 +15,8 @@ scikit-learn defines it for such arrays (``X.shape[1]``); ``sample_shape_`` hold
 whole per-sample shape.
 """
 
+import warnings
+
 import numpy as np
 from scipy import sparse
 from sklearn.utils.multiclass import check_classification_targets
@@ -28,6 +30,7 @@ from sklearn.utils.validation import (
 from ._arrays import is_indexable_array, sample_chunks
 
 __all__ = [
+    "ShapeWarning",
     "channel_stats",
     "check_sequences",
     "is_label_target",
@@ -35,6 +38,51 @@ __all__ = [
 ]
 
 SEQUENCE_NDIMS = (2, 3, 4, 5)
+#: A 2-D X with at least this many steps draws a ShapeWarning.
+_LONG_UNIVARIATE = 1000
+
+
+class ShapeWarning(UserWarning):
+    """``fit`` got X whose shape fits the array contract but looks like another
+    layout (channel-first frames, flattened clips, single images). Silence it,
+    when the shape is meant, with ``warnings.filterwarnings("ignore",
+    category=sklearn_st.ShapeWarning)``."""
+
+
+def _warn_unlikely_shape(X, name):
+    """A :class:`ShapeWarning` when ``X``'s shape looks like a layout mistake."""
+    shape = tuple(X.shape)
+    message = None
+    if X.ndim == 5 and shape[2] <= 4 and shape[4] > 4 * shape[2]:
+        message = (
+            f"X of shape {shape} is read as (n_samples, n_frames, height={shape[2]}, "
+            f"width={shape[3]}, n_channels={shape[4]}). If the frames are "
+            f"channel-first (n_samples, n_frames, n_channels={shape[2]}, height, "
+            "width), move the channels last: np.moveaxis(X, 2, -1)."
+        )
+    elif X.ndim == 2 and shape[1] >= _LONG_UNIVARIATE:
+        message = (
+            f"X of shape {shape} is read as {shape[0]} univariate sequences of "
+            f"{shape[1]} steps each. If each row is a flattened clip, reshape it to "
+            "(n_samples, n_frames, height, width[, n_channels])."
+        )
+    elif X.ndim == 3 and shape[1] == shape[2] >= 16:
+        message = (
+            f"X of shape {shape} is read as (n_samples, n_frames={shape[1]}, "
+            f"n_features={shape[2]}): image rows become time steps. If these are "
+            "single images, they are not sequences; if they are frames of one "
+            "clip each, add the frame axis: X[:, None] is (n_samples, 1, height, "
+            "width)."
+        )
+    if message:
+        warnings.warn(
+            f"{name}: {message} Silence this with warnings.filterwarnings('ignore', "
+            "category=sklearn_st.ShapeWarning).",
+            ShapeWarning,
+            stacklevel=4,
+        )
+
+
 _LAYOUTS = {
     2: "(n_samples, n_frames)",
     3: "(n_samples, n_frames, n_features)",
@@ -197,7 +245,9 @@ def validate_sequences(
     Returns ``X``, or ``(X, y)`` when ``y`` is given.
     """
     X_array = check_sequences(X, estimator=estimator, ndims=ndims, hint=hint)
-    if not reset:
+    if reset:
+        _warn_unlikely_shape(X_array, _name(estimator))
+    else:
         _check_sample_shape(estimator, X_array)
     # feature names and n_features_in_ from scikit-learn itself; the array is
     # already checked above

@@ -20,6 +20,7 @@ FAST = {
     "CNNLSTMClassifier": {"channels": (2,), "n_features": 3, "max_epochs": 1},
     "ConvLSTMRegressor": {"filters": 2, "max_epochs": 1},
     "ConvLSTMClassifier": {"filters": 2, "max_epochs": 1},
+    "ConvLSTMForecaster": {"filters": 2, "max_epochs": 1},
 }
 #: the public classes without a torch module, and those that train one
 PLAIN_CLASSES = ["FrameFlattener", "TemporalDifference", "FrameWise"]

@@ -61,6 +61,8 @@ class LastFrameRegressor(BaseSequenceRegressor):
         n_iter_no_change=10,
         warm_start=False,
         device="cpu",
+        precision="float32",
+        compile=False,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -125,7 +127,8 @@ def _define(init_source, constraints=None, docs=None):
 FACADE = (
     "max_epochs=1, batch_size=1, lr=1.0, optimizer='adam', weight_decay=0.0, "
     "early_stopping=False, validation_fraction=0.1, n_iter_no_change=1, "
-    "warm_start=False, device='cpu', random_state=None, verbose=0, callbacks=None"
+    "warm_start=False, device='cpu', precision='float32', compile=False, "
+    "random_state=None, verbose=0, callbacks=None"
 )
 OWN = {"size": [int]}, {"size": ("int", "A size.")}
 

@@ -128,8 +128,12 @@ def test_main_compare_on_a_users_npz(capsys, tmp_path):
         ({"X": np.zeros(6), "y": np.zeros(6)}, "is not a batch of sequences"),
         ({"X": np.full((6, 3), np.nan), "y": np.zeros(6)}, "contains NaN"),
         ({"X": np.zeros((6, 3)), "y": np.zeros(5)}, "n_samples = 6 like X, got (5,)"),
+        (
+            {"X": np.zeros((6, 3)), "y": np.r_[np.nan, np.zeros(4), np.inf]},
+            "y holds 2 NaN or infinite value(s)",
+        ),
     ],
-    ids=["no y", "no X", "1-D X", "NaN", "short y"],
+    ids=["no y", "no X", "1-D X", "NaN", "short y", "NaN in y"],
 )
 def test_main_compare_names_what_is_wrong_with_a_npz(capsys, tmp_path, arrays, message):
     path = tmp_path / "data.npz"
@@ -152,10 +156,54 @@ def test_main_compare_rejects_bad_arguments(capsys, tmp_path, args, message):
     assert message in _error(capsys, *args, "--out", str(tmp_path))
 
 
-def test_main_compare_rejects_a_text_file(capsys, tmp_path):
+def test_main_compare_rejects_a_text_file_and_a_npy_file(capsys, tmp_path):
     path = tmp_path / "notes.npz"
     path.write_text("not numpy")
-    assert "cannot read it as a .npz file" in _error(capsys, "--data", str(path))
+    err = _error(capsys, "--data", str(path))
+    assert "not a .npz file (a zip archive of .npy arrays" in err
+    assert "pickle" not in err  # numpy's own message misleads here
+    np.save(tmp_path / "X.npy", np.zeros((6, 3)))
+    err = _error(capsys, "--data", str(tmp_path / "X.npy"))
+    assert "this is a .npy file, which holds one array" in err
+    assert "np.savez(path, X=X, y=y)" in err
+
+
+def test_main_errors_are_short(capsys):
+    err = _error(capsys, "compare", "--cv", "0")
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and "(see python -m sklearn_st compare --help)" in lines[1]
+    assert "usage" not in err
+
+
+def test_main_help_shows_defaults_without_importing_torch():
+    code = (
+        "import sys\n"
+        "from sklearn_st.__main__ import main\n"
+        "for args in (['--help'], ['compare', '--help'], ['forecast', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().endswith("NO TORCH")
+    assert "(default: 3)" in out  # --cv
+    assert "--random-state RANDOM_STATE" in out and "seed of the bundled data" in out
+    assert "--quick" in out and "--horizon" in out
+
+
+def test_main_quick_is_a_small_run(capsys, tmp_path):
+    args = ["--quick", "--models", "ridge", "--out", str(tmp_path), "--no-progress"]
+    status, out, _ = _run(capsys, *args)
+    assert status == 0 and "X (120, 8, 32, 32, 1)" in out
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["cv"] == 2
+    versions = results["versions"]
+    assert {"numpy", "scikit-learn", "torch", "skorch"} <= set(versions)
+    assert all(versions.values())
 
 
 def test_main_help_runs_as_a_module():

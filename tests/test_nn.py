@@ -21,6 +21,7 @@ from sklearn_st.nn import (
     frame_kernel_size,
     to_btchw,
 )
+from sklearn_st.nn._convlstm import force_path
 from sklearn_st.nn._sizes import positive_int, positive_ints
 
 
@@ -123,10 +124,12 @@ def _reference_sequence(cell, x, padding, stride=1):
         (9, 2, "valid", 2),
     ],
 )
+@pytest.mark.parametrize("path", ["fused", "batched"])
 def test_convlstm_cell_matches_the_reference_loop(
-    in_channels, kernel_size, padding, strides
+    in_channels, kernel_size, padding, strides, path
 ):
-    # im2col input path below 8 channels, convolutions from 8 up
+    # the CPU's fused path (im2col input part below 8 channels, convolutions from
+    # 8 up) and the GPU's batched path, forced here on the CPU
     torch.manual_seed(0)
     cell = ConvLSTMCell(
         in_channels=in_channels,
@@ -137,10 +140,11 @@ def test_convlstm_cell_matches_the_reference_loop(
     ).double()
     x = torch.randn(3, 5, in_channels, 7, 6, dtype=torch.double, requires_grad=True)
     expected = _reference_sequence(cell, x, padding, strides)
-    got = cell.sequence(x)
-    torch.testing.assert_close(got, expected)
-    with torch.no_grad():
-        torch.testing.assert_close(cell.sequence(x), expected)
+    with force_path(path):
+        got = cell.sequence(x)
+        torch.testing.assert_close(got, expected)
+        with torch.no_grad():
+            torch.testing.assert_close(cell.sequence(x), expected)
 
     weights = torch.randn_like(expected)
     params = [x, *cell.parameters()]

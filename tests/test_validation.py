@@ -1,6 +1,8 @@
 """The array contract in sklearn_st._validation."""
 
+import re
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -170,3 +172,36 @@ def test_channel_stats_never_copies_the_whole_array_to_float():
 )
 def test_is_label_target(y, expected):
     assert is_label_target(y) is expected
+
+
+@pytest.mark.parametrize(
+    "shape, layout",
+    [
+        ((3, 2, 3, 20, 20), "np.moveaxis(X, 2, -1)"),  # channel-first frames
+        ((3, 1200), "reshape it to (n_samples, n_frames"),  # flattened clips
+        ((3, 24, 24), "X[:, None]"),  # single images
+    ],
+)
+def test_likely_layout_mistakes_draw_a_shape_warning(shape, layout):
+    from sklearn_st import FrameFlattener, ShapeWarning
+
+    X = np.zeros(shape, dtype=np.uint8)
+    with pytest.warns(ShapeWarning, match=re.escape(layout)) as caught:
+        FrameFlattener().fit(X)
+    assert f"{shape}" in str(caught[0].message)
+    # the documented way to silence it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=ShapeWarning)
+        FrameFlattener().fit(X)
+
+
+@pytest.mark.parametrize(
+    "shape", [(3, 2, 20, 20, 3), (3, 8, 32, 32), (3, 999), (3, 8, 64), (3, 2, 3, 4, 4)]
+)
+def test_the_contracts_usual_shapes_draw_no_warning(shape):
+    from sklearn_st import FrameFlattener
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        FrameFlattener().fit(np.zeros(shape, dtype=np.uint8))

@@ -11,11 +11,13 @@ from ._supervised import (
     encode_labels,
     numeric_targets,
 )
+from ._training import EpochProgress
 
 __all__ = [
     "BaseSequenceClassifier",
     "BaseSequenceEstimator",
     "BaseSequenceRegressor",
+    "EpochProgress",
     "FrameCNNMixin",
     "encode_labels",
     "numeric_targets",

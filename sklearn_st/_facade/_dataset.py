@@ -8,6 +8,7 @@ from .._arrays import take_samples
 from ..nn import to_btchw
 
 __all__ = [
+    "ForecastDataset",
     "ReconstructionDataset",
     "SequenceDataset",
     "collate_batch",
@@ -15,24 +16,41 @@ __all__ = [
 ]
 
 
+# dtypes whose every value float32 holds exactly: bool, (u)int8, (u)int16, float16,
+# float32
+_FLOAT32_EXACT = frozenset("?bBhHef")
+
+
 class SequenceDataset(skorch.dataset.Dataset):
     """A skorch dataset over a channel-last array that yields whole batches.
 
     The DataLoader asks for a batch's indices at once (``__getitems__``): the batch
     is read at once (a ``np.memmap`` or an HDF5 dataset reads just those samples),
-    standardized in float64, cast to float32 and laid out as
-    ``(batch, time, channels, height, width)``. Only one batch is ever converted.
+    standardized, cast to float32 and laid out as ``(batch, time, channels,
+    height, width)``. Only one batch is ever converted. Values that float32 holds
+    exactly (bool, 8- and 16-bit integers, float16, float32) are cast first and
+    standardized in float32, in place (a third of the memory traffic of float64,
+    which made the CPU the bottleneck of a GPU's training); wider types are
+    standardized in float64 first, so that large offsets keep their digits.
     """
 
-    def __init__(self, X, y=None, length=None, *, mean=0.0, scale=1.0):
+    def __init__(self, X, y=None, length=None, *, mean=0.0, scale=1.0, frames=None):
         super().__init__(X, y=y, length=length)
         self.mean = mean
         self.scale = scale
+        self.frames = slice(None) if frames is None else frames
+        self._mean32 = torch.as_tensor(np.asarray(mean, dtype=np.float32))
+        self._scale32 = torch.as_tensor(np.asarray(scale, dtype=np.float32))
 
     def __getitems__(self, indices):
         idx = np.asarray(indices)
-        x = ((take_samples(self.X, idx) - self.mean) / self.scale).astype(np.float32)
-        xb = to_btchw(torch.from_numpy(x)).contiguous()
+        x = take_samples(self.X, idx)[:, self.frames]  # ``frames``: those read
+        if x.dtype.char in _FLOAT32_EXACT:
+            xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+            xt.sub_(self._mean32).div_(self._scale32)
+        else:
+            xt = torch.from_numpy(((x - self.mean) / self.scale).astype(np.float32))
+        xb = to_btchw(xt).contiguous()
         if self.y is None:
             return xb, torch.zeros(len(idx))
         return xb, torch.as_tensor(self.y[idx])
@@ -52,6 +70,22 @@ class ReconstructionDataset(SequenceDataset):
     def __getitems__(self, indices):
         xb, _ = super().__getitems__(indices)
         return xb, xb
+
+
+class ForecastDataset(SequenceDataset):
+    """A :class:`SequenceDataset` of clips split in time: the input is the
+    ``n_context`` frames before the last ``horizon`` frames, the target those
+    ``horizon`` frames (both standardized), without a target array."""
+
+    def __init__(self, X, y=None, length=None, *, n_context, horizon, **kwargs):
+        super().__init__(X, y=None, length=length, **kwargs)
+        self.n_context = n_context
+        self.horizon = horizon
+
+    def __getitems__(self, indices):
+        xb, _ = super().__getitems__(indices)
+        split = xb.shape[1] - self.horizon
+        return xb[:, split - self.n_context : split], xb[:, split:]
 
 
 def collate_batch(batch):

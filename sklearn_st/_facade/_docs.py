@@ -64,6 +64,22 @@ FACADE_PARAM_DOCS = {
         "{'cpu', 'cuda', 'auto'} or torch.device",
         "Where the net is trained and run; 'auto' takes 'cuda' when available.",
     ),
+    "precision": (
+        "{'float32', 'bfloat16', 'float16'}",
+        "Arithmetic of training and prediction. 'bfloat16' runs the matrix "
+        "products and convolutions under ``torch.autocast`` in bfloat16 (CPU and "
+        "CUDA; fast on CPUs with AMX or AVX512_BF16 and on recent GPUs), keeping "
+        "the weights, optimizer state, LSTM cell states and loss in float32; "
+        "'float16' does the same on CUDA only, with gradient scaling (a float16 "
+        "model loaded where there is no GPU predicts in float32). Results differ "
+        "from float32 by the rounding of the low precision.",
+    ),
+    "compile": (
+        "bool",
+        "Compile the module with ``torch.compile`` (skorch's ``compile``). The "
+        "first batches then wait for the compilation; see README for when it "
+        "pays.",
+    ),
     "random_state": (
         "int, RandomState instance or None",
         "Seeds everything random in ``fit``: weight initialisation, dropout, "
@@ -176,8 +192,10 @@ def render_class_doc(cls):
         kind, description = cls._param_docs[name]
         header = f"{name} : {kind}, default={param.default!r}"
         parameters.append(_entry(header, description))
+    # the skorch class the net extends (by a precision)
+    net = next(c for c in cls._net_class.__mro__ if c.__module__.startswith("skorch"))
     attributes = [
-        _entry(f"{name} : {kind or f'skorch.{cls._net_class.__name__}'}", description)
+        _entry(f"{name} : {kind or f'skorch.{net.__name__}'}", description)
         for name, (kind, description) in cls._attribute_docs.items()
     ]
     snippets = {

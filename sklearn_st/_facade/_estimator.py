@@ -23,10 +23,14 @@ from ._docs import (
     method_docs,
     render_class_doc,
 )
-from ._state import export_net, load_optimizer_state, restore_net
+from ._state import export_net, load_optimizer_state, plain_module, restore_net
 from ._training import (
     OPTIMIZERS,
+    PRECISIONS,
+    PrecisionNet,
     StopOnDivergence,
+    autocast,
+    check_precision,
     loading_device,
     resolve_device,
     seeded_torch,
@@ -77,6 +81,8 @@ class BaseSequenceEstimator(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
         "device": [StrOptions({"cpu", "cuda", "auto"}), torch.device],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "compile": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
@@ -85,7 +91,7 @@ class BaseSequenceEstimator(BaseEstimator):
     _attribute_docs = FACADE_ATTRIBUTE_DOCS
     _input_ndims = SEQUENCE_NDIMS
     _input_hint = ""
-    _net_class = skorch.NeuralNet
+    _net_class = PrecisionNet
     _dataset_class = SequenceDataset
     _targets = "numeric"  # what y holds: 'numeric' or 'labels' (for the docs)
 
@@ -112,6 +118,8 @@ class BaseSequenceEstimator(BaseEstimator):
         n_iter_no_change=10,
         warm_start=False,
         device="cpu",
+        precision="float32",
+        compile=False,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -145,6 +153,14 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _criterion(self):
         return torch.nn.MSELoss()
+
+    def _dataset_params(self):
+        """Keyword arguments of ``_dataset_class`` besides the input scaling."""
+        return {}
+
+    def _input_scaling(self, X):
+        """``(mean, scale)`` that standardize ``X``: per channel."""
+        return channel_stats(X)
 
     def _validate(self, X, y="no_validation", *, reset, labels=False):
         return validate_sequences(
@@ -210,10 +226,13 @@ class BaseSequenceEstimator(BaseEstimator):
             dataset=self._dataset_class,
             dataset__mean=self._x_mean,
             dataset__scale=self._x_scale,
+            **{f"dataset__{k}": v for k, v in self._dataset_params().items()},
             iterator_train__shuffle=True,
             iterator_train__collate_fn=collate_batch,
             iterator_valid__collate_fn=collate_batch,
             device=device,
+            precision=self.precision,
+            compile=bool(self.compile),
             verbose=int(self.verbose),
             **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
             optimizer__weight_decay=float(self.weight_decay),
@@ -231,10 +250,12 @@ class BaseSequenceEstimator(BaseEstimator):
         """
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         device = resolve_device(self.device)
+        check_precision(self.precision, device)
         with seeded_torch(seed, device):
             if self._continues(partial):
                 previous = self.net_
-                self.net_ = self._make_net(previous.module_, seed=seed, device=device)
+                module = plain_module(previous)  # compiled afresh if compile=True
+                self.net_ = self._make_net(module, seed=seed, device=device)
                 if type(self.net_.optimizer_) is type(previous.optimizer_):
                     state = previous.optimizer_.state_dict()["state"]
                     load_optimizer_state(self.net_.optimizer_, state)
@@ -243,36 +264,42 @@ class BaseSequenceEstimator(BaseEstimator):
                 module = self._build_module(
                     btchw_shape(X.shape[1:]), self._n_module_outputs()
                 )
-                self._x_mean, self._x_scale = channel_stats(X)
+                self._x_mean, self._x_scale = self._input_scaling(X)
                 self.net_ = self._make_net(module, seed=seed, device=device)
             if train:
                 epochs = 1 if partial else int(self.max_epochs)
                 self.net_.partial_fit(X, y, epochs=epochs)
         return self
 
-    def _forward(self, X, module=None):
+    def _forward(self, X, module=None, *, frames=None, **module_kwargs):
         """The float32 output of ``module`` (default: the net's) for ``X``, batch
-        by batch.
+        by batch, under the autocast of ``precision``.
 
         ``module`` maps a ``(batch, time, channels, height, width)`` batch on the
         net's device to its output. Every batch holds ``batch_size`` samples (the
         last one zero-padded), so that the kernels always see the same shape: a
         sample's output is then bit for bit the same whatever else it is computed
         with (float32 kernels round differently for another batch size).
+        ``frames`` (a slice) picks the frames the module reads; ``module_kwargs``
+        go to its ``forward``.
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         module = self.net_.module_ if module is None else module
         module.eval()
-        dataset = SequenceDataset(X, mean=self._x_mean, scale=self._x_scale)
+        dataset = SequenceDataset(
+            X, mean=self._x_mean, scale=self._x_scale, frames=frames
+        )
         batch_size, n_samples = int(self.batch_size), X.shape[0]
         outputs = []
-        with torch.no_grad():
+        device = self.net_.device
+        with torch.no_grad(), autocast(self.precision, device):
             for start in range(0, n_samples, batch_size):
                 indices = range(start, min(start + batch_size, n_samples))
                 xb, _ = dataset.__getitems__(indices)
-                xb_padded = pad_batch(xb, batch_size).to(self.net_.device)
-                outputs.append(module(xb_padded)[: len(xb)].cpu().numpy())
+                xb_padded = pad_batch(xb, batch_size).to(device)
+                out = module(xb_padded, **module_kwargs)[: len(xb)]
+                outputs.append(out.float().cpu().numpy())
         return np.concatenate(outputs)
 
     def __sklearn_is_fitted__(self):

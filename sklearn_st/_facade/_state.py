@@ -11,7 +11,13 @@ import numpy as np
 import torch
 from skorch.history import History
 
-__all__ = ["export_net", "load_optimizer_state", "restore_net", "state_nbytes"]
+__all__ = [
+    "export_net",
+    "load_optimizer_state",
+    "plain_module",
+    "restore_net",
+    "state_nbytes",
+]
 
 
 def _plain(value):
@@ -111,6 +117,12 @@ def _to_numpy(tensor):
     return tensor.detach().cpu().numpy()
 
 
+def plain_module(net):
+    """The net's module itself: under ``compile=True`` skorch keeps the compiled
+    wrapper in ``module_``, whose state dict prefixes every name."""
+    return getattr(net.module_, "_orig_mod", net.module_)
+
+
 def export_net(net, *, callbacks=()):
     """The state of the initialized skorch ``net`` as arrays and plain values, and
     its fitted callbacks of the names in ``callbacks`` as they are."""
@@ -119,7 +131,8 @@ def export_net(net, *, callbacks=()):
     return {
         "device": str(net.device),
         "module": {
-            name: _to_numpy(tensor) for name, tensor in net.module_.state_dict().items()
+            name: _to_numpy(tensor)
+            for name, tensor in plain_module(net).state_dict().items()
         },
         # one dict per parameter, in the optimizer's order; empty before a step
         "optimizer": [
@@ -159,7 +172,7 @@ def _to_tensor(value):
 def restore_net(net, state):
     """Load :func:`export_net`'s ``state`` into the initialized skorch ``net``."""
     weights = {name: _to_tensor(array) for name, array in state["module"].items()}
-    net.module_.load_state_dict(weights)
+    plain_module(net).load_state_dict(weights)
     load_optimizer_state(net.optimizer_, state["optimizer"])
     net.history_ = History(_unpack_history(state["history"]))
     saved = state["callbacks"]

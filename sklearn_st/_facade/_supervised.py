@@ -2,7 +2,6 @@
 encodings they share with the supervised feature extractor."""
 
 import numpy as np
-import skorch
 import torch
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
@@ -11,6 +10,7 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from ._docs import CLASS_WEIGHT_PARAM_DOCS
 from ._estimator import BaseSequenceEstimator
+from ._training import PrecisionNetClassifier, PrecisionNetRegressor
 
 __all__ = [
     "BaseSequenceClassifier",
@@ -71,7 +71,7 @@ def encode_labels(y, classes):
 class BaseSequenceRegressor(RegressorMixin, BaseSequenceEstimator):
     """A regressor on the facade: standardized targets, mean squared error."""
 
-    _net_class = skorch.NeuralNetRegressor
+    _net_class = PrecisionNetRegressor
     _targets = "numeric"
     _attribute_docs = {"n_outputs_": ("int", "Number of targets.")}
 
@@ -125,7 +125,7 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
     outputs (``predict_proba`` is the softmax of the head's logits).
     """
 
-    _net_class = skorch.NeuralNetClassifier
+    _net_class = PrecisionNetClassifier
     _parameter_constraints: dict = {
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }

@@ -1,19 +1,35 @@
 """What a fit needs besides the module: optimizers, devices, seeding, callbacks."""
 
+import contextlib
+import sys
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
 import skorch
 import torch
+from skorch.dataset import unpack_data
+from tqdm.auto import tqdm
+
+from ..nn._hardware import cpu_has_native_bfloat16
 
 __all__ = [
     "OPTIMIZERS",
+    "PRECISIONS",
+    "EpochProgress",
+    "PrecisionNet",
+    "PrecisionNetClassifier",
+    "PrecisionNetRegressor",
     "StopOnDivergence",
+    "autocast",
+    "check_precision",
     "loading_device",
     "resolve_device",
     "seeded_torch",
 ]
+
+#: The facade's ``precision`` names and the dtype autocast computes in (None: off).
+PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 # the facade's optimizer names: the torch class and its fixed keyword arguments
 OPTIMIZERS = {
@@ -51,6 +67,97 @@ def loading_device(device):
     return str(device)
 
 
+def check_precision(precision, device):
+    """A ``ValueError`` for float16 on a device other than CUDA; a warning for
+    bfloat16 on a CPU that only emulates it."""
+    on_cpu = torch.device(device).type == "cpu"
+    if precision == "float16" and torch.device(device).type != "cuda":
+        raise ValueError(
+            f"precision='float16' needs a CUDA device, but the model runs on "
+            f"{device!r}; use precision='bfloat16' on the CPU."
+        )
+    if precision == "bfloat16" and on_cpu and not cpu_has_native_bfloat16():
+        warnings.warn(
+            "precision='bfloat16' on a CPU without native bfloat16 (AMX or "
+            "AVX512_BF16): its matrix products are emulated, several times slower "
+            "than in float32. It pays on CPUs that have it and on GPUs.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def autocast(precision, device):
+    """The autocast context of ``precision`` on ``device`` (nothing for float32).
+
+    float16 on the CPU (a CUDA model loaded on a machine without a GPU) computes
+    in float32: its weights are float32 anyway.
+    """
+    dtype = PRECISIONS[precision]
+    device_type = torch.device(device).type
+    if dtype is None or (dtype == torch.float16 and device_type != "cuda"):
+        return contextlib.nullcontext()
+    return torch.autocast(device_type, dtype=dtype)
+
+
+class _PrecisionMixin:
+    """A skorch net whose forward passes run under the autocast of
+    ``precision``: matrix products and convolutions in bfloat16 or float16, the
+    weights, optimizer state and loss in float32 (the module's output is cast to
+    float32 before the loss). float16 scales the loss against underflowing
+    gradients (``torch.amp.GradScaler``, ``grad_scaler_``)."""
+
+    def __init__(self, *args, precision="float32", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.precision = precision
+
+    def initialize(self):
+        # no check of the device: a float16 model loaded where there is no GPU
+        # predicts in float32 (see autocast); fit refuses float16 off CUDA
+        super().initialize()
+        self.grad_scaler_ = None
+        if self.precision == "float16" and torch.device(self.device).type == "cuda":
+            self.grad_scaler_ = torch.amp.GradScaler(torch.device(self.device).type)
+        return self
+
+    def infer(self, x, **fit_params):
+        with autocast(self.precision, self.device):
+            y = super().infer(x, **fit_params)
+        return y.float()
+
+    def train_step_single(self, batch, **fit_params):
+        if self.grad_scaler_ is None:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self.grad_scaler_.scale(loss).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _step_optimizer(self, step_fn):
+        if self.grad_scaler_ is None:
+            return super()._step_optimizer(step_fn)
+        # the scaler unscales the gradients and skips a step whose gradients
+        # overflowed, then adapts the scale
+        step_fn()
+        for name in self._optimizers:
+            self.grad_scaler_.step(getattr(self, name + "_"))
+        self.grad_scaler_.update()
+        return None
+
+
+class PrecisionNet(_PrecisionMixin, skorch.NeuralNet):
+    """:class:`skorch.NeuralNet` with a ``precision``."""
+
+
+class PrecisionNetRegressor(_PrecisionMixin, skorch.NeuralNetRegressor):
+    """:class:`skorch.NeuralNetRegressor` with a ``precision``."""
+
+
+class PrecisionNetClassifier(_PrecisionMixin, skorch.NeuralNetClassifier):
+    """:class:`skorch.NeuralNetClassifier` with a ``precision``."""
+
+
 @contextmanager
 def seeded_torch(seed, device):
     """Seed torch's generators for the block and restore the caller's afterwards."""
@@ -80,3 +187,33 @@ class StopOnDivergence(skorch.callbacks.Callback):
                 f"(lr={net.lr:g} now), or check the inputs and targets for extreme "
                 "values."
             )
+
+
+class EpochProgress(skorch.callbacks.Callback):
+    """A progress bar over the epochs of each fit, with the last training loss
+    (tqdm, on stderr): for waits inside one long fit."""
+
+    def __init__(self, desc="epochs"):
+        self.desc = desc
+
+    def on_train_begin(self, net, **kwargs):
+        # leave=False: the bar of a finished fit makes room for the next one's
+        self.bar_ = tqdm(
+            total=net.max_epochs,
+            desc=self.desc,
+            unit="epoch",
+            file=sys.stderr,
+            leave=False,
+        )
+
+    def on_epoch_end(self, net, **kwargs):
+        self.bar_.update()
+        self.bar_.set_postfix(loss=f"{net.history[-1, 'train_loss']:.4g}")
+
+    def on_train_end(self, net, **kwargs):
+        self.bar_.close()
+
+    def __getstate__(self):  # the bar belongs to the fit that drew it
+        state = dict(self.__dict__)
+        state.pop("bar_", None)
+        return state

@@ -2,12 +2,14 @@
 
 from ._cnn_lstm import CNNLSTMClassifier, CNNLSTMRegressor
 from ._convlstm import ConvLSTMClassifier, ConvLSTMRegressor
+from ._forecast import ConvLSTMForecaster
 from ._lstm import LSTMClassifier, LSTMRegressor
 
 __all__ = [
     "CNNLSTMClassifier",
     "CNNLSTMRegressor",
     "ConvLSTMClassifier",
+    "ConvLSTMForecaster",
     "ConvLSTMRegressor",
     "LSTMClassifier",
     "LSTMRegressor",

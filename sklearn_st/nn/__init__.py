@@ -1,12 +1,14 @@
 """Pure PyTorch modules; nothing here imports scikit-learn or skorch.
 
-Sequence modules (:class:`ConvLSTM`, :class:`ConvLSTMNet`, :class:`LSTMNet`,
+Sequence modules (:class:`ConvLSTM`, :class:`ConvLSTMNet`,
+:class:`ConvLSTMForecastNet`, :class:`LSTMNet`,
 :class:`CNNLSTMNet`, :class:`FrameAutoencoder`, :class:`FrameFeatures`,
 :class:`TimeMeanNet`) take ``(batch, time, channels, height, width)``; frame modules
 (:class:`FrameEncoder`, :class:`FrameDecoder`) and :class:`ConvLSTMCell`'s single
 step take single frames ``(batch, channels, height, width)``, and :func:`per_frame`
 applies a frame module to every frame of a sequence. :func:`to_btchw` converts the
-channel-last arrays of the scikit-learn estimators to that layout. Module sizes are
+channel-last arrays of the scikit-learn estimators to that layout, :func:`from_btchw`
+back. Module sizes are
 checked where the modules are built (:mod:`sklearn_st.nn._sizes`) and may be NumPy
 integers.
 """
@@ -21,7 +23,8 @@ from ._cnn import (
     per_frame,
 )
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
-from ._layout import btchw_shape, to_btchw
+from ._forecast import ConvLSTMForecastNet
+from ._layout import btchw_shape, from_btchw, to_btchw
 from ._lstm import LSTMNet
 from ._sizes import frame_kernel_size
 
@@ -29,6 +32,7 @@ __all__ = [
     "CNNLSTMNet",
     "ConvLSTM",
     "ConvLSTMCell",
+    "ConvLSTMForecastNet",
     "ConvLSTMNet",
     "FrameAutoencoder",
     "FrameDecoder",
@@ -38,6 +42,7 @@ __all__ = [
     "TimeMeanNet",
     "btchw_shape",
     "frame_kernel_size",
+    "from_btchw",
     "per_frame",
     "to_btchw",
 ]

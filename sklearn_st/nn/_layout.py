@@ -2,7 +2,7 @@
 
 import torch
 
-__all__ = ["btchw_shape", "to_btchw"]
+__all__ = ["btchw_shape", "from_btchw", "to_btchw"]
 
 
 def to_btchw(x: torch.Tensor) -> torch.Tensor:
@@ -21,6 +21,21 @@ def to_btchw(x: torch.Tensor) -> torch.Tensor:
     if x.ndim == 5:
         return x.permute(0, 1, 4, 2, 3)
     raise ValueError(f"expected a 2-D to 5-D batch, got shape {tuple(x.shape)}")
+
+
+def from_btchw(x: torch.Tensor, ndim: int) -> torch.Tensor:
+    """The inverse of :func:`to_btchw`: a ``(batch, time, channels, height, width)``
+    batch viewed as the channel-last batch of ``ndim`` dimensions (2 to 5) that
+    would give it."""
+    if ndim == 2:
+        return x[:, :, 0, 0, 0]
+    if ndim == 3:
+        return x[:, :, :, 0, 0]
+    if ndim == 4:
+        return x[:, :, 0]
+    if ndim == 5:
+        return x.permute(0, 1, 3, 4, 2)
+    raise ValueError(f"ndim must be 2 to 5, got {ndim}")
 
 
 def btchw_shape(sample_shape: tuple[int, ...]) -> tuple[int, int, int, int]:

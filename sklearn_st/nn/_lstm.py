@@ -3,6 +3,7 @@
 import torch
 from torch import nn
 
+from ._hardware import cpu_has_native_bfloat16
 from ._sizes import positive_int
 
 __all__ = ["LSTMNet"]
@@ -24,6 +25,13 @@ class LSTMNet(nn.Module):
         As in :class:`torch.nn.LSTM`; sizes may be NumPy integers.
     dropout : float
         Dropout between stacked LSTM layers and on the final hidden state.
+
+    Notes
+    -----
+    Under CUDA autocast the LSTM runs in cuDNN's low precision. Under CPU autocast
+    it runs in oneDNN's bfloat16 LSTM where the CPU has native bfloat16 (AMX or
+    AVX512_BF16), with float32 input as oneDNN wants it; elsewhere oneDNN has no
+    bfloat16 LSTM and it runs in float32 (the head still follows autocast).
     """
 
     def __init__(
@@ -55,7 +63,16 @@ class LSTMNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         batch, time = x.shape[:2]
-        _, (h_n, _) = self.lstm(x.reshape(batch, time, -1))
+        _, (h_n, _) = self._lstm(x.reshape(batch, time, -1))
         # the last layer's final state of each direction, side by side
         last = h_n[-self.n_directions :].transpose(0, 1).reshape(batch, -1)
         return self.head(self.dropout(last))
+
+    def _lstm(self, x):
+        if x.device.type != "cpu" or not torch.is_autocast_enabled("cpu"):
+            return self.lstm(x)
+        x = x.float()
+        if cpu_has_native_bfloat16():
+            return self.lstm(x)
+        with torch.autocast("cpu", enabled=False):
+            return self.lstm(x)

@@ -118,6 +118,8 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         n_iter_no_change=10,
         warm_start=False,
         device="cpu",
+        precision="float32",
+        compile=False,
         random_state=None,
         verbose=0,
         callbacks=None,

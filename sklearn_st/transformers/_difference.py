@@ -130,7 +130,7 @@ class TemporalDifference(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"TemporalDifference(order={self.order}) needs more than "
                 f"{self.order} frame(s), but X of shape {X.shape} has "
-                f"{X.shape[1]} (axis 1)."
+                f"{X.shape[1]} (axis 1; of 2-D X: {X.shape[1]} feature(s))."
             )
         return self
 

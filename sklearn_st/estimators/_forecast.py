@@ -1,0 +1,321 @@
+"""Forecasting the next frames of image sequences with a ConvLSTM."""
+
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .._arrays import sample_chunks
+from .._facade import BaseSequenceEstimator
+from .._facade._dataset import ForecastDataset
+from .._validation import check_sequences
+from ..nn import ConvLSTMForecastNet, from_btchw
+
+__all__ = ["ConvLSTMForecaster"]
+
+_LOSSES = {
+    "mse": torch.nn.MSELoss,
+    "mae": torch.nn.L1Loss,
+    "bce": torch.nn.BCEWithLogitsLoss,
+}
+
+
+class ConvLSTMForecaster(BaseSequenceEstimator):
+    """Forecast the next frames of image sequences with a convolutional LSTM.
+
+    The encoder-forecaster of Shi et al. (2015), the model that introduced the
+    ConvLSTM for precipitation nowcasting: stacked ConvLSTM layers read the context
+    frames; a forecaster stack of the same sizes, started from their last states,
+    rolls forward ``horizon`` steps (its first layer reading the frame it predicted
+    last), and a 1x1 convolution of its hidden states gives each frame. ``fit``
+    learns from the sequences themselves: every training clip is split into
+    ``n_context`` context frames and the ``horizon`` frames that follow them.
+
+    Input ``(n_samples, n_frames, height, width, n_channels)``; 4-D is one channel,
+    3-D ``(n_samples, n_frames, n_features)`` is 1x1 frames with ``n_features``
+    channels, 2-D a univariate sequence. ``predict`` returns the ``horizon`` frames
+    after the last frame of each clip, in the layout and value range of the input
+    (uint8 clips give frames on the 0-255 scale). Clips of frames or feature
+    vectors (3-D and up) may have another number of frames at ``predict`` than in
+    ``fit``; a 2-D sequence is scikit-learn's ``(n_samples, n_features)`` and keeps
+    its length, as every scikit-learn estimator keeps ``n_features_in_``.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    sklearn_st.nn.ConvLSTMForecastNet : The torch module.
+    ConvLSTMRegressor : The ConvLSTM for numeric targets of whole clips.
+
+    References
+    ----------
+    X. Shi, Z. Chen, H. Wang, D.-Y. Yeung, W. Wong and W. Woo, "Convolutional LSTM
+    Network: A Machine Learning Approach for Precipitation Nowcasting", NeurIPS
+    28, 2015. https://arxiv.org/abs/1506.04214
+
+    Examples
+    --------
+    >>> from sklearn_st import ConvLSTMForecaster
+    >>> from sklearn_st.datasets import make_moving_digits
+    >>> X, _ = make_moving_digits(32, n_frames=6, frame_size=16, random_state=0)
+    >>> model = ConvLSTMForecaster(
+    ...     horizon=2, filters=4, max_epochs=2, random_state=0
+    ... ).fit(X)
+    >>> model.predict(X[:3]).shape  # the 2 frames after each clip's 6
+    (3, 2, 16, 16, 1)
+    >>> score = model.score(X)  # minus the MSE of forecasting each clip's last 2
+    """
+
+    _parameter_constraints: dict = {
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "n_context": [Interval(Integral, 1, None, closed="left"), None],
+        # sizes are checked where the module is built (sklearn_st.nn._sizes)
+        "filters": "no_validation",
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions(set(_LOSSES))],
+    }
+    _param_docs = {
+        "horizon": ("int", "Frames to forecast after the last frame of a clip."),
+        "n_context": (
+            "int or None",
+            "Context frames the model reads. None: in ``fit`` every frame but the "
+            "last ``horizon`` of each clip, in ``predict`` every frame of it. An "
+            "int: the last ``n_context`` frames before the forecast, in both.",
+        ),
+        "filters": (
+            "int or tuple of int",
+            "Filters of each ConvLSTM layer of the encoder and of the forecaster; "
+            "a tuple stacks one layer per entry.",
+        ),
+        "kernel_size": (
+            "int",
+            "Side of the convolution kernels (1 on 1x1 frames). With 'same' "
+            "padding and stride 1 a step sees ``kernel_size // 2`` pixels around "
+            "each pixel: motion of more pixels per frame needs more layers.",
+        ),
+        "loss": (
+            "{'mse', 'mae', 'bce'}",
+            "Training loss: mean squared or absolute error of the standardized "
+            "frames, or binary cross-entropy of frames whose values lie in [0, 1] "
+            "(as Shi et al. trained on radar echoes), predicted through a sigmoid.",
+        ),
+    }
+    _attribute_docs = {
+        "n_context_": ("int", "Context frames of the training clips."),
+    }
+    _dataset_class = ForecastDataset
+
+    def __init__(
+        self,
+        *,
+        horizon=1,
+        n_context=None,
+        filters=(16, 16),
+        kernel_size=3,
+        loss="mse",
+        max_epochs=20,
+        batch_size=16,
+        lr=3e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        device="cpu",
+        precision="float32",
+        compile=False,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self._set_init_params(locals())
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn to forecast the last ``horizon`` frames of each clip of ``X`` from
+        the frames before them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Training clips of more than ``horizon`` frames (at least
+            ``n_context + horizon`` when ``n_context`` is set); any real dtype.
+        y : None
+            Ignored: the clips are their own targets.
+
+        %(returns_self)s
+        """
+        return self._fit(X, y, partial=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train one epoch on the clips ``X``, starting from the fitted state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Training clips, with the frame shape of the first fit.
+        y : None
+            Ignored.
+
+        %(returns_self)s
+        """
+        return self._fit(X, y, partial=True)
+
+    def predict(self, X):
+        """Forecast the ``horizon`` frames after the last frame of each clip.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Clips with the frame shape seen in ``fit`` (2-D: the same length).
+
+        Returns
+        -------
+        frames : ndarray of shape (n_samples, horizon, ...)
+            The forecast frames, float64, in the layout and value range of ``X``.
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        frames = None if self.n_context is None else slice(-int(self.n_context), None)
+        return self._forecast(X, frames)
+
+    def score(self, X, y=None):
+        """Minus the mean squared error of forecasting the last ``horizon`` frames
+        of each clip from the frames before them, in the value range of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_frames, ...)
+            Clips of more than ``horizon`` frames.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            ``-MSE``: higher is better, as scikit-learn's scorers want.
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        horizon = int(self.horizon)
+        stop = self._check_n_frames(X.shape[1]) - horizon
+        start = 0 if self.n_context is None else stop - int(self.n_context)
+        forecast = self._forecast(X, slice(start, stop))
+        squared, count = 0.0, 0
+        done = 0
+        for chunk in sample_chunks(X, 1 << 23, itemsize=8):
+            truth = chunk[:, stop:].astype(np.float64)
+            squared += np.square(forecast[done : done + len(chunk)] - truth).sum()
+            count += truth.size
+            done += len(chunk)
+        return -squared / count
+
+    def _fit(self, X, y, *, partial):
+        continues = self._continues(partial)
+        X = self._validate(X, reset=not continues)
+        n_frames = self._check_n_frames(X.shape[1])
+        if self.n_context is None:
+            self.n_context_ = n_frames - int(self.horizon)
+        else:
+            self.n_context_ = int(self.n_context)
+        if self.loss == "bce":
+            _check_unit_range(X)
+        return self._fit_net(X, None, partial=partial)
+
+    def _check_n_frames(self, n_frames):
+        """``n_frames``, or a ``ValueError`` when clips that short leave no context
+        (or less than ``n_context``) before the last ``horizon`` frames."""
+        needed = int(self.horizon) + (1 if self.n_context is None else self.n_context)
+        if n_frames < needed:
+            raise ValueError(
+                f"{type(self).__name__}(horizon={self.horizon}, n_context="
+                f"{self.n_context}) needs clips of at least {needed} frames, but X "
+                f"has {n_frames} frame(s) (for 2-D X: {n_frames} feature(s))."
+            )
+        return n_frames
+
+    def _forecast(self, X, frames):
+        """The forecast frames of the frames ``frames`` of validated ``X``, in its
+        layout and value range."""
+        out = self._forward(X, frames=frames, horizon=int(self.horizon))
+        out = out.astype(np.float64)  # (n, horizon, channels, height, width)
+        if self.loss == "bce":
+            out = 1.0 / (1.0 + np.exp(-out))
+        else:
+            # per channel, on the channel axis of the torch layout
+            out = out * np.reshape(self._x_scale, (-1, 1, 1))
+            out += np.reshape(self._x_mean, (-1, 1, 1))
+        return from_btchw(torch.from_numpy(out), len(self.sample_shape_) + 1).numpy()
+
+    def _validate(self, X, y="no_validation", *, reset, labels=False):
+        if reset:
+            return super()._validate(X, reset=True)
+        X_array = check_sequences(X, estimator=self)
+        if X_array.ndim == 2 or X_array.shape[1] == self.sample_shape_[0]:
+            # scikit-learn's own check (a 2-D sequence's length is n_features)
+            return super()._validate(X, reset=False)
+        expected = ("n_frames", *self.sample_shape_[1:])
+        if X_array.ndim != len(self.sample_shape_) + 1 or (
+            X_array.shape[2:] != self.sample_shape_[1:]
+        ):
+            raise ValueError(
+                f"X has per-sample shape {X_array.shape[1:]}, but "
+                f"{type(self).__name__} was fitted on per-sample shape "
+                f"{self.sample_shape_}: clips need its frame shape "
+                f"{tuple(expected)}."
+            )
+        return X_array
+
+    def _criterion(self):
+        return _LOSSES[self.loss]()
+
+    def _dataset_params(self):
+        return {"n_context": self.n_context_, "horizon": int(self.horizon)}
+
+    def _input_scaling(self, X):
+        if self.loss == "bce":  # frames in [0, 1] are the sigmoid's range
+            return 0.0, 1.0
+        return super()._input_scaling(X)
+
+    def _n_module_outputs(self):
+        return None
+
+    def _build_module(self, input_shape, n_outputs):
+        _, channels, height, width = input_shape
+        return ConvLSTMForecastNet(
+            in_channels=channels,
+            frame_size=(height, width),
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            horizon=self.horizon,
+            output="sigmoid" if self.loss == "bce" else "linear",
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
+
+
+def _check_unit_range(X):
+    """A ``ValueError`` unless every value of ``X`` lies in [0, 1]."""
+    low, high = np.inf, -np.inf
+    for chunk in sample_chunks(X, 1 << 23):
+        low, high = min(low, chunk.min()), max(high, chunk.max())
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"loss='bce' needs frames with values in [0, 1], but X ranges from "
+            f"{low} to {high}; scale it (e.g. X / 255 for uint8 video) or use "
+            "loss='mse'."
+        )

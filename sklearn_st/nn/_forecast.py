@@ -1,0 +1,103 @@
+"""The encoder-forecaster ConvLSTM of Shi et al. (2015) for predicting frames."""
+
+import itertools
+
+import torch
+from torch import nn
+
+from ._convlstm import ConvLSTMCell
+from ._sizes import frame_kernel_size, positive_int, positive_ints
+
+__all__ = ["ConvLSTMForecastNet"]
+
+
+class ConvLSTMForecastNet(nn.Module):
+    """Stacked ConvLSTM layers read the context frames; a forecaster stack of the
+    same sizes, started from their last states, rolls forward ``horizon`` steps,
+    and a 1x1 convolution maps its hidden states at each step to a frame.
+
+    As in Shi et al. (2015), the forecaster's layers start from the encoder's
+    states and each predicted frame is a 1x1 convolution of all its layers' hidden
+    states. Its first layer reads the frame it predicted last (the last context
+    frame at the first step), so that a forecast moves on from what it showed.
+
+    Input ``(batch, time, channels, height, width)``; output ``(batch, horizon,
+    channels, height, width)``: the frames after the last input frame.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of each frame.
+    frame_size : tuple of (int, int)
+        ``(height, width)`` of the frames.
+    filters : int or tuple of int
+        Filters of each layer of both stacks.
+    kernel_size : int, default=3
+        Side of the convolution kernels; 1 on 1x1 frames.
+    horizon : int, default=1
+        Frames to forecast.
+    output : {'linear', 'sigmoid'}, default='linear'
+        What the predicted frame is: the 1x1 convolution's output itself, or its
+        sigmoid (frames in [0, 1]). The module returns the convolution's output
+        either way (the logits of the sigmoid, for a loss on logits); the frame fed
+        back to the forecaster is the prediction.
+
+    References
+    ----------
+    X. Shi et al., "Convolutional LSTM Network: A Machine Learning Approach for
+    Precipitation Nowcasting", NeurIPS 28, 2015. https://arxiv.org/abs/1506.04214
+    """
+
+    def __init__(
+        self,
+        *,
+        in_channels: int,
+        frame_size: tuple[int, int],
+        filters: int | tuple[int, ...],
+        kernel_size: int = 3,
+        horizon: int = 1,
+        output: str = "linear",
+    ):
+        super().__init__()
+        if output not in ("linear", "sigmoid"):
+            raise ValueError(f"output must be 'linear' or 'sigmoid', got {output!r}")
+        in_channels = positive_int("in_channels", in_channels)
+        filters = positive_ints("filters", filters)
+        kernel_size = frame_kernel_size(kernel_size, frame_size)
+        self.horizon = positive_int("horizon", horizon)
+        self.output = output
+        sizes = list(itertools.pairwise((in_channels, *filters)))
+
+        def stack():
+            return nn.ModuleList(
+                ConvLSTMCell(in_channels=n_in, filters=n_out, kernel_size=kernel_size)
+                for n_in, n_out in sizes
+            )
+
+        self.encoder = stack()
+        self.forecaster = stack()
+        self.head = nn.Conv2d(sum(filters), in_channels, 1)
+
+    def predicted_frame(self, out):
+        """The frame that the module's output ``out`` stands for."""
+        return torch.sigmoid(out) if self.output == "sigmoid" else out
+
+    def forward(self, x: torch.Tensor, horizon: int | None = None) -> torch.Tensor:
+        horizon = self.horizon if horizon is None else positive_int("horizon", horizon)
+        states = []
+        inputs = x
+        for cell in self.encoder:
+            inputs, state = cell.sequence_with_state(inputs)
+            states.append(state)
+        frame = x[:, -1]
+        frames = []
+        for _ in range(horizon):
+            inputs, hidden = frame, []
+            for layer, cell in enumerate(self.forecaster):
+                states[layer] = cell(inputs, states[layer])
+                inputs = states[layer][0]
+                hidden.append(inputs)
+            out = self.head(torch.cat(hidden, dim=1))
+            frames.append(out)
+            frame = self.predicted_frame(out)
+        return torch.stack(frames, dim=1)
