@@ -2,7 +2,7 @@
 persistence and linear extrapolation, on moving digits and on panning photos.
 
 Run by hand: python benchmarks/bench_forecast.py [--data digits photos]
-[--n-samples 600] [--n-frames 20] [--horizon 10] [--frame-size 32]
+[--n-samples 500] [--n-frames 20] [--horizon 10] [--frame-size 32]
 [--figures docs]
 
 Each set of clips is split 80/20 once; the forecaster is fitted on the training
@@ -30,7 +30,7 @@ def main():
     parser.add_argument(
         "--data", nargs="*", choices=["digits", "photos"], default=["digits", "photos"]
     )
-    parser.add_argument("--n-samples", type=int, default=600)
+    parser.add_argument("--n-samples", type=int, default=500)
     parser.add_argument("--n-frames", type=int, default=20)
     parser.add_argument("--frame-size", type=int, default=32)
     parser.add_argument("--horizon", type=int, default=10)

@@ -73,7 +73,7 @@ def _versions():
 
 
 #: What --quick sets, where the options are left at their defaults.
-_QUICK = {"n_samples": 120, "cv": 2, "max_epochs": 3}
+_QUICK = {"n_samples": 120, "cv": 2, "max_epochs": 10}
 
 
 def _positive(value):
@@ -292,6 +292,24 @@ def _data(args, fail, *, with_y=True):
     return X, y, f"{args.data}"
 
 
+def _markdown_table(report, metric):
+    """The comparison as a Markdown table, the best score in bold (README's)."""
+    best = max(row["score_mean"] for row in report)
+    lines = [
+        f"| approach | {metric} (mean ± std) | fit s | predict s | weights |",
+        "|---|---|---|---|---|",
+    ]
+    for row in report:
+        score = f"{row['score_mean']:.3f} ± {row['score_std']:.3f}"
+        if row["score_mean"] == best:
+            score = f"**{score}**"
+        lines.append(
+            f"| {row['name']} | {score} | {row['fit_seconds_mean']:.2f} | "
+            f"{row['predict_seconds_mean']:.3f} | {row['n_parameters']:,} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def compare(args, fail):
     """Run the comparison that ``args`` describe; returns the results dict."""
     from ._facade import EpochProgress
@@ -335,8 +353,9 @@ def compare(args, fail):
             random_state=args.random_state,
             progress=bar.update,
         )
+    width = max(len(row["name"]) for row in report) + 2
     header = (
-        f"{'approach':<32}{metric + ' (mean ± std)':>22}{'fit s':>9}"
+        f"{'approach':<{width}}{metric + ' (mean ± std)':>22}{'fit s':>9}"
         f"{'predict s':>11}{'weights':>11}"
     )
     print(header)
@@ -344,7 +363,7 @@ def compare(args, fail):
     for row in report:
         score = f"{row['score_mean']:.3f} ± {row['score_std']:.3f}"
         print(
-            f"{row['name']:<32}{score:>22}{row['fit_seconds_mean']:>9.2f}"
+            f"{row['name']:<{width}}{score:>22}{row['fit_seconds_mean']:>9.2f}"
             f"{row['predict_seconds_mean']:>11.3f}{row['n_parameters']:>11,}"
         )
     results = {
@@ -364,7 +383,8 @@ def compare(args, fail):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    written = [out / "results.json"]
+    (out / "table.md").write_text(_markdown_table(report, metric))
+    written = [out / "results.json", out / "table.md"]
     try:
         from ._report import plot_comparison
 

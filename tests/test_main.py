@@ -64,6 +64,9 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
     ridge = results["models"][-1]
     assert ridge["n_parameters"] == 2 * (3 * 16 * 16) + 2  # two outputs' coefficients
 
+    table = (tmp_path / "table.md").read_text().splitlines()
+    assert table[0].startswith("| approach | R^2 (mean ± std) |")
+    assert len(table) == 2 + len(MODELS) and sum("**" in row for row in table) >= 1
     figure = (tmp_path / "comparison.png").read_bytes()
     assert figure[:8] == b"\x89PNG\r\n\x1a\n" and len(figure) > 10_000
 

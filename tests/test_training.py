@@ -1,6 +1,8 @@
 """Continued training (warm_start, partial_fit) and what the current parameters
 change in it, shared by every model through the facade."""
 
+import pickle
+
 import numpy as np
 import pytest
 import skorch
@@ -209,3 +211,22 @@ def test_refit_without_warm_start_forgets_the_previous_targets(clips):
     cnn.fit(X, velocity)  # a new fit: numeric targets are fine
     assert cnn.net_.module_.lstm.head.out_features == 2
     assert isinstance(cnn.net_.criterion_, torch.nn.MSELoss)
+
+
+def test_compile_trains_and_predicts_as_the_plain_module(sequences):
+    # a real torch.compile (inductor; about 40 s on 2 cores, once)
+    X, y = sequences
+    params = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
+    compiled = LSTMRegressor(compile=True, **params).fit(X, y)
+    assert type(compiled.net_.module_).__name__ == "OptimizedModule"
+    plain = LSTMRegressor(**params).fit(X, y)
+    np.testing.assert_allclose(compiled.predict(X), plain.predict(X), atol=1e-5)
+    # saved without the compiled wrapper's name prefixes, and loaded compiled
+    restored = pickle.loads(pickle.dumps(compiled))
+    np.testing.assert_array_equal(restored.predict(X), compiled.predict(X))
+    assert all(
+        not k.startswith("_orig_mod") for k in compiled.__getstate__()["net_"]["module"]
+    )
+    # continued training compiles the same module afresh
+    compiled.set_params(warm_start=True).fit(X, y)
+    assert len(compiled.net_.history) == 4

@@ -119,7 +119,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         *,
         horizon=1,
         n_context=None,
-        filters=(16, 16),
+        filters=(8, 8),
         kernel_size=3,
         loss="mse",
         max_epochs=20,
