@@ -212,14 +212,12 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         stop = self._check_n_frames(X.shape[1]) - horizon
         start = 0 if self.n_context is None else stop - int(self.n_context)
         forecast = self._forecast(X, slice(start, stop))
-        squared, count = 0.0, 0
-        done = 0
+        squared, done = 0.0, 0
         for chunk in sample_chunks(X, 1 << 23, itemsize=8):
             truth = chunk[:, stop:].astype(np.float64)
             squared += np.square(forecast[done : done + len(chunk)] - truth).sum()
-            count += truth.size
             done += len(chunk)
-        return -squared / count
+        return -squared / forecast.size
 
     def _fit(self, X, y, *, partial):
         continues = self._continues(partial)
@@ -273,7 +271,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
                 f"X has per-sample shape {X_array.shape[1:]}, but "
                 f"{type(self).__name__} was fitted on per-sample shape "
                 f"{self.sample_shape_}: clips need its frame shape "
-                f"{tuple(expected)}."
+                f"{expected}."
             )
         return X_array
 
