@@ -10,7 +10,12 @@ Run: python examples/grid_search_encoder.py (4 min 44 s on 2 cores, AMD EPYC:
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from sklearn_st import CNNFeatureExtractor, FrameFlattener, LSTMRegressor
+from sklearn_st import (
+    CNNFeatureExtractor,
+    EpochProgress,
+    FrameFlattener,
+    LSTMRegressor,
+)
 from sklearn_st.datasets import make_moving_digits
 
 
@@ -18,22 +23,28 @@ def main(n_samples=300, frame_size=32, max_epochs=None, cv=3):
     X, y = make_moving_digits(
         n_samples, frame_size=frame_size, clutter=True, random_state=0
     )
-    epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
+
+    def params(name):
+        # seeded, and a bar over the epochs of each fit (on stderr)
+        epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
+        return {"random_state": 0, "callbacks": [EpochProgress(name)], **epochs}
+
     pipeline = Pipeline(
         [
             ("encoder", FrameFlattener()),
-            ("lstm", LSTMRegressor(random_state=0, **epochs)),
+            ("lstm", LSTMRegressor(**params("LSTM"))),
         ]
     )
     grid = [
         {"encoder": [FrameFlattener()], "lstm__hidden_size": [16, 32]},
         {
-            "encoder": [CNNFeatureExtractor(random_state=0, **epochs)],
+            "encoder": [CNNFeatureExtractor(**params("CNN autoencoder"))],
             "encoder__n_features": [8, 16],
             "lstm__hidden_size": [16, 32],
         },
     ]
-    search = GridSearchCV(pipeline, grid, cv=cv).fit(X, y)
+    # verbose=1: how many fits there are to wait for
+    search = GridSearchCV(pipeline, grid, cv=cv, verbose=1).fit(X, y)
     for params, score in zip(
         search.cv_results_["params"],
         search.cv_results_["mean_test_score"],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_st import ConvLSTMRegressor
+from sklearn_st import ConvLSTMRegressor, EpochProgress
 
 
 def write_demo_video(path, n_frames=240, size=32, fps=24, random_state=0):
@@ -72,7 +72,9 @@ def main(n_frames=960, max_epochs=None):
     y = to_clips(velocities, clip_length=8).mean(axis=1)  # each clip's mean velocity
     split = int(0.75 * len(X))
     epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
-    model = ConvLSTMRegressor(random_state=0, **epochs).fit(X[:split], y[:split])
+    model = ConvLSTMRegressor(
+        random_state=0, callbacks=[EpochProgress("ConvLSTM")], **epochs
+    ).fit(X[:split], y[:split])
     score = model.score(X[split:], y[split:])
     print(f"clips X {X.shape} {X.dtype}; held-out R^2 of the velocity: {score:.3f}")
     return X, score

@@ -17,6 +17,7 @@ from sklearn_st import (
     CNNFeatureExtractor,
     CNNLSTMRegressor,
     ConvLSTMRegressor,
+    EpochProgress,
     FrameFlattener,
     LSTMRegressor,
 )
@@ -26,20 +27,26 @@ from sklearn_st.datasets import make_moving_digits
 def main(n_samples=600, frame_size=32, max_epochs=None, cv=3):
     # (n_samples, n_frames, height, width, channels), uint8; y = velocity
     X, y = make_moving_digits(n_samples, frame_size=frame_size, random_state=0)
-    epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
+
+    def params(name):
+        # seeded, and a bar over the epochs of each fit (on stderr)
+        epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
+        return {"random_state": 0, "callbacks": [EpochProgress(name)], **epochs}
+
     models = {
         "1. FrameFlattener -> LSTM": make_pipeline(
-            FrameFlattener(), LSTMRegressor(random_state=0, **epochs)
+            FrameFlattener(), LSTMRegressor(**params("LSTM"))
         ),
         "2a. CNNFeatureExtractor -> LSTM": make_pipeline(
-            CNNFeatureExtractor(random_state=0, **epochs),
-            LSTMRegressor(random_state=0, **epochs),
+            CNNFeatureExtractor(**params("CNN autoencoder")),
+            LSTMRegressor(**params("LSTM")),
         ),
-        "2b. CNN-LSTM end to end": CNNLSTMRegressor(random_state=0, **epochs),
-        "3. ConvLSTM": ConvLSTMRegressor(random_state=0, **epochs),
+        "2b. CNN-LSTM end to end": CNNLSTMRegressor(**params("CNN-LSTM")),
+        "3. ConvLSTM": ConvLSTMRegressor(**params("ConvLSTM")),
     }
     scores = {}
     for name, model in models.items():
+        print(f"{name}: {cv}-fold cross-validation...", flush=True)
         result = cross_validate(model, X, y, cv=cv)
         scores[name] = result["test_score"].mean()
         print(

@@ -1,6 +1,7 @@
 """Smoke tests: every script in examples/ runs, in a reduced size."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,23 +25,38 @@ def test_examples_are_all_smoke_tested():
     }
 
 
-def test_example_three_approaches():
+def _bars(err):
+    """The labels of the epoch progress bars drawn on stderr."""
+    return set(re.findall(r"([\w -]+): +\d+%\|", err))
+
+
+def test_example_three_approaches(capsys):
     scores = _load("three_approaches").main(
         n_samples=24, frame_size=16, max_epochs=1, cv=2
     )
     assert len(scores) == 4 and all(np.isfinite(list(scores.values())))
+    # progress inside the fits: every neural model draws its epochs
+    assert _bars(capsys.readouterr().err) == {
+        "LSTM",
+        "CNN autoencoder",
+        "CNN-LSTM",
+        "ConvLSTM",
+    }
 
 
-def test_example_grid_search_swaps_the_encoder():
+def test_example_grid_search_swaps_the_encoder(capsys):
     search = _load("grid_search_encoder").main(
         n_samples=24, frame_size=16, max_epochs=1, cv=2
     )
+    captured = capsys.readouterr()
+    assert "Fitting 2 folds for each of 6 candidates, totalling 12 fits" in captured.out
+    assert _bars(captured.err) == {"LSTM", "CNN autoencoder"}
     encoders = {type(p["encoder"]).__name__ for p in search.cv_results_["params"]}
     assert encoders == {"FrameFlattener", "CNNFeatureExtractor"}
     assert len(search.cv_results_["params"]) == 6
 
 
-def test_example_read_video(tmp_path):
+def test_example_read_video(tmp_path, capsys):
     pytest.importorskip("av")
     example = _load("read_video")
     path = tmp_path / "demo.mp4"
@@ -53,3 +69,4 @@ def test_example_read_video(tmp_path):
     np.testing.assert_array_equal(clips[1, 0], frames[8])
     X, score = example.main(n_frames=96, max_epochs=1)
     assert X.shape == (12, 8, 32, 32, 3) and np.isfinite(score)
+    assert _bars(capsys.readouterr().err) == {"ConvLSTM"}

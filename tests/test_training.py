@@ -2,6 +2,7 @@
 change in it, shared by every model through the facade."""
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -230,3 +231,22 @@ def test_compile_trains_and_predicts_as_the_plain_module(sequences):
     # continued training compiles the same module afresh
     compiled.set_params(warm_start=True).fit(X, y)
     assert len(compiled.net_.history) == 4
+
+
+def test_epoch_progress_draws_each_epoch_of_each_fit(sequences, capsys):
+    from sklearn_st import EpochProgress
+
+    X, y = sequences
+    progress = EpochProgress("my LSTM")
+    model = LSTMRegressor(max_epochs=3, callbacks=[progress], random_state=0)
+    model.fit(X, y)
+    err = capsys.readouterr().err
+    for epoch in range(4):
+        assert re.search(rf"my LSTM: +\d+%\|.*\| {epoch}/3 \[", err), epoch
+    loss = model.net_.history[-1, "train_loss"]
+    assert f"loss={loss:.4g}" in err
+    # the user's instance is cloned for each fit: it holds no bar, and pickles
+    assert not hasattr(progress, "bar_")
+    pickle.loads(pickle.dumps(model))
+    model.set_params(max_epochs=2).fit(X, y)
+    assert re.search(r"my LSTM: +\d+%\|.*\| 2/2 \[", capsys.readouterr().err)

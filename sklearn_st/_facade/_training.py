@@ -190,8 +190,23 @@ class StopOnDivergence(skorch.callbacks.Callback):
 
 
 class EpochProgress(skorch.callbacks.Callback):
-    """A progress bar over the epochs of each fit, with the last training loss
-    (tqdm, on stderr): for waits inside one long fit."""
+    """A progress bar over the epochs of each fit, with the last training loss.
+
+    Pass it in any model's ``callbacks`` to see a long fit advance: one tqdm bar
+    on stderr per fit, which makes room for the next fit's when it ends (so the
+    fits of ``cross_validate`` or ``GridSearchCV`` show one bar at a time).
+    ``verbose=1`` prints skorch's whole table per epoch instead.
+
+    Parameters
+    ----------
+    desc : str, default="epochs"
+        The bar's label, e.g. the model's name.
+
+    Examples
+    --------
+    >>> from sklearn_st import EpochProgress, LSTMRegressor
+    >>> model = LSTMRegressor(callbacks=[EpochProgress("LSTM")])
+    """
 
     def __init__(self, desc="epochs"):
         self.desc = desc
@@ -204,6 +219,7 @@ class EpochProgress(skorch.callbacks.Callback):
             unit="epoch",
             file=sys.stderr,
             leave=False,
+            mininterval=0,  # epochs are slow: draw each one
         )
 
     def on_epoch_end(self, net, **kwargs):
