@@ -1,0 +1,122 @@
+"""Every Python snippet in README.md runs, each in a fresh process in an empty
+folder. The snippets that are sized for minutes of training (the quick example) or
+for GPUs (the multi-GPU one) run with their sizes shrunk by named replacements,
+each of which must still match the README's text."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+SNIPPETS = re.findall(r"```python\n(.*?)```", README, re.S)
+
+
+def _snippet(marker):
+    """The one Python snippet of README.md that contains ``marker``."""
+    found = [code for code in SNIPPETS if marker in code]
+    assert len(found) == 1, f"{len(found)} README snippets contain {marker!r}"
+    return found[0]
+
+
+def _shrink(code, replacements):
+    for old, new in replacements:
+        assert old in code, f"README's snippet no longer contains {old!r}"
+        code = code.replace(old, new)
+    return code
+
+
+def _run(code, folder):
+    """Run ``code`` as a script in ``folder``; its stdout."""
+    script = folder / "snippet.py"
+    script.write_text(code)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+# marker of each snippet: the test below that runs it
+MARKERS = {
+    "ConvLSTMForecaster(horizon=4": "test_readme_quick_example",
+    "skops.io": "test_readme_skops",
+    "h5py.File": "test_readme_hdf5",
+    "LocalCluster": "test_readme_dask",
+    "AccelerateMixin": "test_readme_accelerate",
+}
+
+
+def test_readme_every_python_snippet_is_run():
+    for code in SNIPPETS:
+        assert [m for m in MARKERS if m in code], code
+    assert len(SNIPPETS) == len(MARKERS)
+    for name in MARKERS.values():
+        assert callable(globals()[name])
+
+
+def test_readme_quick_example(tmp_path):
+    code = _shrink(
+        _snippet("ConvLSTMForecaster(horizon=4"),
+        [
+            ("make_moving_digits(300,", "make_moving_digits(60,"),
+            ("max_epochs=10", "max_epochs=1"),
+            ("max_epochs=5", "max_epochs=1"),
+            ("X[:250]", "X[:40]"),
+            ("X[250:]", "X[40:]"),
+        ],
+    )
+    out = _run(code, tmp_path)
+    printed = README.split("It prints:", 1)[1].split("```")[1].strip().splitlines()
+    labels = [line.rsplit(":", 1)[0] for line in printed]
+    lines = out.strip().splitlines()
+    assert [line.rsplit(":", 1)[0] for line in lines] == labels
+    assert lines[2].endswith(": (20, 4, 32, 32, 1)")
+    for line in (lines[0], lines[1], lines[3]):
+        float(line.rsplit(":", 1)[1])
+
+
+def test_readme_skops(tmp_path):
+    pytest.importorskip("skops")
+    out = _run(_snippet("skops.io"), tmp_path)
+    assert out.splitlines() == [
+        "['sklearn_st.estimators._convlstm.ConvLSTMRegressor']",
+        "True",
+    ]
+
+
+def test_readme_hdf5(tmp_path):
+    pytest.importorskip("h5py")
+    out = _run(_snippet("h5py.File"), tmp_path)
+    assert float(out.split("held-out R^2:")[1]) > 0.5
+
+
+def test_readme_dask(tmp_path):
+    pytest.importorskip("distributed")
+    out = _run(_snippet("LocalCluster"), tmp_path)
+    assert out.strip().splitlines()[-1] in {
+        "{'lstmregressor__hidden_size': 16}",
+        "{'lstmregressor__hidden_size': 32}",
+    }
+
+
+def test_readme_accelerate(tmp_path):
+    pytest.importorskip("accelerate")
+    code = _shrink(
+        _snippet("AccelerateMixin"),
+        [
+            ("make_moving_digits(4096,", "make_moving_digits(32,"),
+            ("frame_size=64", "frame_size=16"),
+            ("(64, 64)", "(16, 16)"),
+            ("max_epochs=20", "max_epochs=2"),
+        ],
+    )
+    out = _run(code, tmp_path)
+    # skorch's epoch table: both epochs trained on the accelerator's device
+    assert re.search(r"^ +2 +\S+", out, re.M), out
