@@ -178,11 +178,19 @@ def _check_finite_in_chunks(X, chunk_bytes=1 << 24):
             raise ValueError(f"Input X contains {what}.")
 
 
-def _check_sample_shape(estimator, X):
+def _check_sample_shape(estimator, X, any_n_frames=False):
     expected, got = tuple(estimator.sample_shape_), X.shape[1:]
     if got == expected:
         return
     name = _name(estimator)
+    if any_n_frames:
+        if len(got) == len(expected) and got[1:] == expected[1:]:
+            return
+        raise ValueError(
+            f"X has per-sample shape {got}, but {name} was fitted on per-sample "
+            f"shape {expected}: clips need its frame shape "
+            f"{('n_frames', *expected[1:])}."
+        )
     frames = ""
     if got[0] != expected[0]:
         # scikit-learn's wording, so that its n_features_in_ checks recognise it
@@ -234,24 +242,29 @@ def validate_sequences(
     ndims=SEQUENCE_NDIMS,
     hint="",
     labels=False,
+    any_n_frames=False,
 ):
     """Validate ``X`` (and ``y``) for ``estimator`` and record or check its shape.
 
     With ``reset=True`` (in ``fit``) sets ``n_features_in_`` (the number of frames),
     ``sample_shape_`` and, for data frames, ``feature_names_in_``. With
-    ``reset=False`` rejects any other per-sample shape, naming both shapes.
-    ``y`` holds numeric targets, or class labels with ``labels=True``.
+    ``reset=False`` rejects any other per-sample shape, naming both shapes; with
+    ``any_n_frames=True`` too, clips of 3 to 5 dimensions may have any number of
+    frames (a 2-D sequence's length is scikit-learn's ``n_features`` and stays
+    fixed). ``y`` holds numeric targets, or class labels with ``labels=True``.
 
     Returns ``X``, or ``(X, y)`` when ``y`` is given.
     """
     X_array = check_sequences(X, estimator=estimator, ndims=ndims, hint=hint)
+    any_n_frames = any_n_frames and X_array.ndim > 2
     if reset:
         _warn_unlikely_shape(X_array, _name(estimator))
     else:
-        _check_sample_shape(estimator, X_array)
-    # feature names and n_features_in_ from scikit-learn itself; the array is
-    # already checked above
-    validate_data(estimator, X, skip_check_array=True, reset=reset)
+        _check_sample_shape(estimator, X_array, any_n_frames)
+    if reset or not any_n_frames:
+        # feature names and n_features_in_ from scikit-learn itself; the array is
+        # already checked above (feature names exist for 2-D X alone)
+        validate_data(estimator, X, skip_check_array=True, reset=reset)
     if reset:
         estimator.sample_shape_ = X_array.shape[1:]
     if isinstance(y, str) and y == "no_validation":

@@ -66,7 +66,9 @@ class BaseSequenceEstimator(BaseEstimator):
     ``(batch, time, channels, height, width)`` float32 input to ``(batch,
     n_outputs)``; ``input_shape`` is ``(time, channels, height, width)``.
     ``_input_ndims`` lists the input dimensionalities it accepts, ``_input_hint``
-    what to tell a user who passes another, ``_n_module_outputs()`` the module's
+    what to tell a user who passes another, ``_any_n_frames`` whether ``predict``
+    takes clips of another number of frames than ``fit``'s (3-D and up),
+    ``_n_module_outputs()`` the module's
     output width and ``_criterion()`` the loss, both from fitted state.
     """
 
@@ -91,6 +93,7 @@ class BaseSequenceEstimator(BaseEstimator):
     _attribute_docs = FACADE_ATTRIBUTE_DOCS
     _input_ndims = SEQUENCE_NDIMS
     _input_hint = ""
+    _any_n_frames = False
     _net_class = PrecisionNet
     _dataset_class = SequenceDataset
     _targets = "numeric"  # what y holds: 'numeric' or 'labels' (for the docs)
@@ -171,6 +174,7 @@ class BaseSequenceEstimator(BaseEstimator):
             ndims=self._input_ndims,
             hint=self._input_hint,
             labels=labels,
+            any_n_frames=self._any_n_frames,
         )
 
     def _continues(self, partial=False):
@@ -271,7 +275,9 @@ class BaseSequenceEstimator(BaseEstimator):
                 self.net_.partial_fit(X, y, epochs=epochs)
         return self
 
-    def _forward(self, X, module=None, *, frames=None, **module_kwargs):
+    def _forward(
+        self, X, module=None, *, frames=None, check_input=True, **module_kwargs
+    ):
         """The float32 output of ``module`` (default: the net's) for ``X``, batch
         by batch, under the autocast of ``precision``.
 
@@ -281,10 +287,12 @@ class BaseSequenceEstimator(BaseEstimator):
         sample's output is then bit for bit the same whatever else it is computed
         with (float32 kernels round differently for another batch size).
         ``frames`` (a slice) picks the frames the module reads; ``module_kwargs``
-        go to its ``forward``.
+        go to its ``forward``. ``check_input=False``: ``X`` is validated already
+        (an indexable array is then not read once more for its check).
         """
         check_is_fitted(self)
-        X = self._validate(X, reset=False)
+        if check_input:
+            X = self._validate(X, reset=False)
         module = self.net_.module_ if module is None else module
         module.eval()
         dataset = SequenceDataset(

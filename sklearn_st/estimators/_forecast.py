@@ -11,7 +11,6 @@ from sklearn.utils.validation import check_is_fitted
 from .._arrays import sample_chunks
 from .._facade import BaseSequenceEstimator
 from .._facade._dataset import ForecastDataset
-from .._validation import check_sequences
 from ..nn import ConvLSTMForecastNet, from_btchw
 
 __all__ = ["ConvLSTMForecaster"]
@@ -83,6 +82,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "loss": [StrOptions(set(_LOSSES))],
     }
+    _any_n_frames = True  # forecasts continue clips of any length
     _param_docs = {
         "horizon": ("int", "Frames to forecast after the last frame of a clip."),
         "n_context": (
@@ -246,7 +246,9 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
     def _forecast(self, X, frames):
         """The forecast frames of the frames ``frames`` of validated ``X``, in its
         layout and value range."""
-        out = self._forward(X, frames=frames, horizon=int(self.horizon))
+        out = self._forward(
+            X, frames=frames, check_input=False, horizon=int(self.horizon)
+        )
         out = out.astype(np.float64)  # (n, horizon, channels, height, width)
         if self.loss == "bce":
             out = 1.0 / (1.0 + np.exp(-out))
@@ -255,25 +257,6 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
             out = out * np.reshape(self._x_scale, (-1, 1, 1))
             out += np.reshape(self._x_mean, (-1, 1, 1))
         return from_btchw(torch.from_numpy(out), len(self.sample_shape_) + 1).numpy()
-
-    def _validate(self, X, y="no_validation", *, reset, labels=False):
-        if reset:
-            return super()._validate(X, reset=True)
-        X_array = check_sequences(X, estimator=self)
-        if X_array.ndim == 2 or X_array.shape[1] == self.sample_shape_[0]:
-            # scikit-learn's own check (a 2-D sequence's length is n_features)
-            return super()._validate(X, reset=False)
-        expected = ("n_frames", *self.sample_shape_[1:])
-        if X_array.ndim != len(self.sample_shape_) + 1 or (
-            X_array.shape[2:] != self.sample_shape_[1:]
-        ):
-            raise ValueError(
-                f"X has per-sample shape {X_array.shape[1:]}, but "
-                f"{type(self).__name__} was fitted on per-sample shape "
-                f"{self.sample_shape_}: clips need its frame shape "
-                f"{expected}."
-            )
-        return X_array
 
     def _criterion(self):
         return _LOSSES[self.loss]()
