@@ -77,8 +77,9 @@ FACADE_PARAM_DOCS = {
     "compile": (
         "bool",
         "Compile the module with ``torch.compile`` (skorch's ``compile``). The "
-        "first batches then wait for the compilation; see README for when it "
-        "pays.",
+        "first batches then wait for the compilation. Measured (README): on a "
+        "GPU the ConvLSTM's epochs ran 2-2.8x faster, repaying the compilation "
+        "after 6-15 epochs; on a CPU only the CNN-LSTM gained, 9% an epoch.",
     ),
     "random_state": (
         "int, RandomState instance or None",
