@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from ._compare import MODELS, make_models, run
 from ._forecasting import evaluate
+from ._report import plot_comparison, plot_forecast
 from ._validation import check_sequences, is_label_target
 from .datasets import make_moving_digits, make_panning_photos
 
@@ -310,6 +311,28 @@ def _markdown_table(report, metric):
     return "\n".join(lines) + "\n"
 
 
+def _write_results(out, results, *, files=None, figure=None):
+    """Write ``results`` as ``results.json``, each of ``files`` (name: text) and
+    the figure that ``figure(folder)`` draws and returns the path of into the
+    folder ``out``; say what was written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    texts = {"results.json": json.dumps(results, indent=2) + "\n", **(files or {})}
+    for name, text in texts.items():
+        (out / name).write_text(text)
+        written.append(out / name)
+    if figure is not None:
+        try:
+            written.append(figure(out))
+        except ImportError:
+            print(
+                "no figure: matplotlib is not installed (pip install "
+                '"sklearn_st[plot]", or ".[plot]" from a checkout)'
+            )
+    print("wrote " + ", ".join(str(path) for path in written))
+
+
 def compare(args, fail):
     """Run the comparison that ``args`` describe; returns the results dict."""
     from ._facade import EpochProgress
@@ -380,20 +403,14 @@ def compare(args, fail):
         "versions": _versions(),
         "models": report,
     }
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (out / "table.md").write_text(_markdown_table(report, metric))
-    written = [out / "results.json", out / "table.md"]
-    try:
-        from ._report import plot_comparison
-
-        written.append(
-            plot_comparison(report, X, metric=metric, path=out / "comparison.png")
-        )
-    except ImportError:
-        print("no figure: matplotlib is not installed (pip install 'sklearn_st[plot]')")
-    print("wrote " + ", ".join(str(path) for path in written))
+    _write_results(
+        args.out,
+        results,
+        files={"table.md": _markdown_table(report, metric)},
+        figure=lambda out: plot_comparison(
+            report, X, metric=metric, path=out / "comparison.png"
+        ),
+    )
     return results
 
 
@@ -448,25 +465,13 @@ def forecast(args, fail):
         "versions": _versions(),
         "methods": report,
     }
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    written = [out / "results.json"]
-    if X.ndim >= 4:
-        try:
-            from ._report import plot_forecast
+    context, truth = X_test[:, : -args.horizon], X_test[:, -args.horizon :]
 
-            context = X_test[:, : -args.horizon]
-            truth = X_test[:, -args.horizon :]
-            written.append(
-                plot_forecast(context, truth, forecasts, path=out / "forecast.png")
-            )
-        except ImportError:
-            print(
-                "no picture: matplotlib is not installed (pip install "
-                "'sklearn_st[plot]')"
-            )
-    print("wrote " + ", ".join(str(path) for path in written))
+    def figure(out):
+        return plot_forecast(context, truth, forecasts, path=out / "forecast.png")
+
+    # a picture where the samples are frames
+    _write_results(args.out, results, figure=figure if X.ndim >= 4 else None)
     return results
 
 

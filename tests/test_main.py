@@ -223,3 +223,23 @@ def test_main_help_runs_as_a_module():
     detail = run("compare", "--help")
     for option in ["--data", "--target", "--models", "--cv", "--out", "--n-jobs"]:
         assert option in detail
+
+
+def test_main_without_matplotlib_writes_the_rest_and_says_how_to_install(
+    capsys, tmp_path, monkeypatch
+):
+    import sklearn_st.__main__ as cli
+
+    def no_matplotlib(*args, **kwargs):
+        raise ImportError("No module named 'matplotlib'")
+
+    monkeypatch.setattr(cli, "plot_comparison", no_matplotlib)
+    args = [*TINY, "--models", "ridge", "--out", str(tmp_path), "--no-progress"]
+    status, out, _ = _run(capsys, *args)
+    assert status == 0
+    assert (
+        'no figure: matplotlib is not installed (pip install "sklearn_st[plot]", '
+        'or ".[plot]" from a checkout)' in out
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "table.md"]
+    assert f"wrote {tmp_path / 'results.json'}, {tmp_path / 'table.md'}\n" in out
