@@ -70,13 +70,17 @@ def loading_device(device):
 def check_precision(precision, device):
     """A ``ValueError`` for float16 on a device other than CUDA; a warning for
     bfloat16 on a CPU that only emulates it."""
-    on_cpu = torch.device(device).type == "cpu"
-    if precision == "float16" and torch.device(device).type != "cuda":
+    device_type = torch.device(device).type
+    if precision == "float16" and device_type != "cuda":
         raise ValueError(
             f"precision='float16' needs a CUDA device, but the model runs on "
             f"{device!r}; use precision='bfloat16' on the CPU."
         )
-    if precision == "bfloat16" and on_cpu and not cpu_has_native_bfloat16():
+    if (
+        precision == "bfloat16"
+        and device_type == "cpu"
+        and not cpu_has_native_bfloat16()
+    ):
         warnings.warn(
             "precision='bfloat16' on a CPU without native bfloat16 (AMX or "
             "AVX512_BF16): its matrix products are emulated, several times slower "

@@ -81,20 +81,10 @@ def force_path(path):
         _forced_path = previous
 
 
-def _path(x):
-    """The computation for input ``x``: the fused one, on every device and in
-    every precision measured (see the module's docstring)."""
-    if _forced_path is not None:
-        return _forced_path
-    return "fused"
-
-
-def _autocast_dtype(x):
-    """The low precision autocast computes in for ``x``'s device, or None."""
-    device = x.device.type
-    if torch.is_autocast_enabled(device):
-        return torch.get_autocast_dtype(device)
-    return None
+def _path():
+    """The computation to run: the fused one, on every device and in every
+    precision measured (see the module's docstring), unless one is forced."""
+    return _forced_path or "fused"
 
 
 def _full_precision(gates):
@@ -385,10 +375,10 @@ class ConvLSTMCell(nn.Module):
     def _run(self, x, state, recurrent_dropout):
         """The steps on this input's path: the list of hidden states, the last h
         and c."""
-        if _path(x) == "batched":
+        if _path() == "batched":
             return self._batched_run(x, state, recurrent_dropout)
         w_x, w_h, bias = self._gate_weights()
-        low_precision = _autocast_dtype(x) is not None
+        low_precision = torch.is_autocast_enabled(x.device.type)
         batch, time, channels = x.shape[:3]
         k, stride = self.kernel_size, self.strides
         if channels < _IM2COL_MAX_CHANNELS:
