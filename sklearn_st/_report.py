@@ -5,11 +5,16 @@ import numpy as np
 __all__ = ["plot_comparison", "plot_forecast"]
 
 
-def _frame_image(frame):
-    """A channel-last frame as something ``imshow`` shows: grey or RGB."""
+def _frame_image(frame, value_range=None):
+    """A channel-last frame as something ``imshow`` shows: grey or RGB in [0, 1],
+    scaled from ``value_range`` ``(low, high)`` (clipped to it) or else from the
+    frame's own range."""
     frame = np.asarray(frame, dtype=np.float64)
     if frame.ndim == 3:
         frame = frame[..., 0] if frame.shape[-1] != 3 else frame
+    if value_range is not None:
+        low, high = value_range
+        return np.clip((frame - low) / (high - low), 0, 1)
     low, high = frame.min(), frame.max()
     return (frame - low) / (high - low) if high > low else np.zeros_like(frame)
 
@@ -88,14 +93,10 @@ def plot_forecast(context, truth, forecasts, *, path, sample=0, max_frames=10):
             ax.axis("off")
             if t >= len(frames):
                 continue
-            frame = np.clip(
-                (np.asarray(frames[t], np.float64) - low) / (high - low), 0, 1
-            )
-            if frame.ndim == 3:
-                frame = frame[..., 0] if frame.shape[-1] != 3 else frame
-            ax.imshow(frame, cmap="gray", vmin=0, vmax=1)
-            if r == 1 or (r == 0 and t == 0):
-                ax.set_title(f"t+{t + 1}" if r == 1 else "", fontsize="small")
+            image = _frame_image(frames[t], (low, high))
+            ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+            if r == 1:  # the truth's row: the forecast steps
+                ax.set_title(f"t+{t + 1}", fontsize="small")
         axes[r, 0].text(
             -0.1,
             0.5,
