@@ -34,13 +34,14 @@ import time
 
 import numpy as np
 import torch
-from machine import describe, native_bfloat16
+from machine import describe
 from sklearn.metrics import r2_score
 from torch import nn
 
 from sklearn_st import ConvLSTMRegressor
 from sklearn_st.datasets import make_moving_digits
 from sklearn_st.nn._convlstm import force_path
+from sklearn_st.nn._hardware import cpu_has_native_bfloat16
 
 KERNEL = 3
 
@@ -238,7 +239,7 @@ def main():
     print(describe())
     print(
         f"CPU capability {torch.backends.cpu.get_cpu_capability()}; native "
-        f"bfloat16 (AMX or AVX512_BF16): {'yes' if native_bfloat16() else 'no'}"
+        f"bfloat16 (AMX or AVX512_BF16): {'yes' if cpu_has_native_bfloat16() else 'no'}"
     )
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda: no CUDA device here")
@@ -260,7 +261,7 @@ def main():
     peaks = {"float32": matmul_gflops(args.device, torch.float32)}
     # an emulated bfloat16 matmul (no AMX or AVX512_BF16) runs at about 1 GFLOP/s:
     # minutes for this measure, and no peak worth the name
-    native = args.device == "cuda" or native_bfloat16()
+    native = args.device == "cuda" or cpu_has_native_bfloat16()
     peaks["bfloat16"] = matmul_gflops(args.device, torch.bfloat16) if native else None
     flops = forward_flops(n, *X.shape[1:], args.filters)
     bf16_peak = f"{peaks['bfloat16']:.0f}" if native else "emulated, not measured"

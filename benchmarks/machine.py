@@ -30,12 +30,6 @@ def cpu_flags():
     return set()
 
 
-def native_bfloat16():
-    """Whether the CPU computes bfloat16 natively (AMX or AVX512_BF16), where
-    oneDNN's bfloat16 kernels beat float32 ones."""
-    return bool({"amx_bf16", "avx512_bf16"} & cpu_flags())
-
-
 def describe():
     """One line: CPU model, cores, vector extensions, torch and its threads."""
     flags = cpu_flags()
