@@ -41,6 +41,14 @@ def targets(estimator, n_samples):
     return np.linspace(-1.0, 1.0, n_samples)
 
 
+def fit_data(estimator, X):
+    """``X`` as ``estimator`` reads it (flattened frames for the LSTMs, which take
+    feature sequences) and :func:`targets` for it."""
+    if 5 not in getattr(estimator, "_input_ndims", (5,)):
+        X = X.reshape(*X.shape[:2], -1)
+    return X, targets(estimator, len(X))
+
+
 def output(fitted, X):
     """What a fitted estimator gives for ``X``: probabilities, predictions or
     features."""

@@ -10,7 +10,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
-from fast import NET_CLASSES, fast, output, targets
+from fast import NET_CLASSES, fast, fit_data, output
 
 pytestmark = [
     pytest.mark.cuda,
@@ -25,17 +25,10 @@ def _close(actual, desired, tolerance):
     np.testing.assert_allclose(actual, desired, rtol=tolerance, atol=atol)
 
 
-def _data(estimator, clips):
-    X, _ = clips
-    if 5 not in getattr(estimator, "_input_ndims", (5,)):
-        X = X.reshape(*X.shape[:2], -1)
-    return X, targets(estimator, len(X))
-
-
 @pytest.mark.parametrize("name", NET_CLASSES)
 def test_cuda_every_class_fits_predicts_and_trains_on(name, clips):
     model = fast(name, device="cuda", max_epochs=2, warm_start=True)
-    X, y = _data(model, clips)
+    X, y = fit_data(model, clips[0])
     model.fit(X, y)
     assert all(p.is_cuda for p in model.net_.module_.parameters())
     on_gpu = output(model, X)
@@ -56,7 +49,7 @@ def test_cuda_every_class_fits_predicts_and_trains_on(name, clips):
 @pytest.mark.parametrize("name", NET_CLASSES)
 def test_cuda_every_class_fits_and_predicts_in_low_precision(name, precision, clips):
     model = fast(name, device="cuda", max_epochs=2, precision=precision)
-    X, y = _data(model, clips)
+    X, y = fit_data(model, clips[0])
     low = output(model.fit(X, y), X)
     assert np.isfinite(low).all()
     if precision == "float16":  # the loss is scaled, and the scale adapts
@@ -88,7 +81,7 @@ def test_cuda_convlstm_paths_agree_on_the_gpu():
 @pytest.mark.parametrize("name", NET_CLASSES)
 def test_cuda_auto_takes_the_gpu(name, clips):
     model = fast(name, device="auto")
-    X, y = _data(model, clips)
+    X, y = fit_data(model, clips[0])
     assert next(model.fit(X, y).net_.module_.parameters()).is_cuda
 
 
@@ -96,7 +89,7 @@ def test_cuda_auto_takes_the_gpu(name, clips):
 def test_cuda_fitted_model_round_trips_on_the_gpu(name, clips, tmp_path):
     skops = pytest.importorskip("skops.io")
     model = fast(name, device="cuda") if name != "FrameFlattener" else fast(name)
-    X, y = _data(model, clips)
+    X, y = fit_data(model, clips[0])
     model.fit(X, y)
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(output(restored, X), output(model, X))
@@ -139,7 +132,7 @@ def loaded_without_gpu(clips, tmp_path_factory):
     on_gpu = {}
     for name, precision in _WITHOUT_GPU:
         model = fast(name, device="cuda", precision=precision)
-        X, y = _data(model, clips)
+        X, y = fit_data(model, clips[0])
         model.fit(X, y)
         on_gpu[name, precision] = output(model, X)
         path = folder / f"{name}-{precision}.pkl"

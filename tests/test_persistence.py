@@ -8,21 +8,13 @@ import numpy as np
 import pytest
 import skorch
 import torch
-from fast import FAST, fast, output, targets
+from fast import FAST, fast, fit_data, output
 from sklearn.base import clone
 
 from sklearn_st import ConvLSTMClassifier, LSTMRegressor
 from sklearn_st._facade._state import state_nbytes
 
 sio = pytest.importorskip("skops.io")
-
-
-def _data(estimator, clips):
-    """Frames for the classes that read frames, flattened frames for the LSTMs."""
-    X, _ = clips
-    if 5 not in getattr(estimator, "_input_ndims", (5,)):
-        X = X.reshape(*X.shape[:2], -1)
-    return X, targets(estimator, len(X))
 
 
 def _round_trip(fitted, how, tmp_path):
@@ -44,7 +36,7 @@ def _round_trip(fitted, how, tmp_path):
 @pytest.mark.parametrize("name", list(FAST))
 def test_every_class_round_trips_with_identical_outputs(name, how, clips, tmp_path):
     estimator = fast(name)
-    X, y = _data(estimator, clips)
+    X, y = fit_data(estimator, clips[0])
     fitted = estimator.fit(X, y)
     restored = _round_trip(fitted, how, tmp_path)
     np.testing.assert_array_equal(output(restored, X), output(fitted, X))
@@ -62,7 +54,7 @@ def test_every_class_round_trips_with_identical_outputs(name, how, clips, tmp_pa
     ids=lambda m: type(m).__name__,
 )
 def test_a_loaded_model_trains_on_as_the_original(model, clips, tmp_path):
-    X, y = _data(model, clips)
+    X, y = fit_data(model, clips[0])
     original = clone(model).set_params(warm_start=True).fit(X, y)
     restored = _round_trip(original, "skops", tmp_path)
     # the weights, Adam's moments and the history were all restored
@@ -107,7 +99,7 @@ def test_a_model_saved_from_cuda_loads_on_a_cpu_only_machine(name, clips, monkey
     # (its weights are stored as NumPy arrays); the CUDA test below does it for
     # real where a GPU is present
     model = fast(name)
-    X, y = _data(model, clips)
+    X, y = fit_data(model, clips[0])
     expected = output(model.fit(X, y), X)
     state = model.__getstate__()
     state["net_"]["device"] = "cuda"

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from fast import NET_CLASSES, fast, output, targets
+from fast import NET_CLASSES, fast, fit_data, output
 from sklearn.base import is_classifier
 from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import make_pipeline
@@ -91,15 +91,9 @@ def test_lstm_net_runs_under_cpu_autocast():
     torch.testing.assert_close(got.float(), expected, rtol=3e-2, atol=3e-2)
 
 
-def _data(estimator, X):
-    if 5 not in getattr(estimator, "_input_ndims", (5,)):
-        X = X.reshape(*X.shape[:2], -1)
-    return X, targets(estimator, len(X))
-
-
 @pytest.mark.parametrize("name", NET_CLASSES)
 def test_every_class_fits_and_predicts_in_bfloat16_reproducibly(name, clips):
-    X, y = _data(fast(name), clips[0])
+    X, y = fit_data(fast(name), clips[0])
     model = fast(name, precision="bfloat16", max_epochs=2).fit(X, y)
     out = output(model, X)
     assert np.isfinite(out).all()
@@ -152,7 +146,7 @@ _LEARNABLE = {
 def _score(model, precision):
     target = "direction" if is_classifier(model) else "velocity"
     X, y = make_moving_digits(400, target=target, **_TASK)
-    X, _ = _data(model, X)
+    X, _ = fit_data(model, X)
     model.set_params(precision=precision).fit(X[:200], y[:200])
     return model.score(X[200:], y[200:])
 
