@@ -21,3 +21,10 @@ def _seed_everything():
     """Each test starts from the same global random state."""
     np.random.seed(0)
     torch.manual_seed(0)
+
+
+@pytest.fixture(autouse=True)
+def _doctests_write_into_a_temporary_folder(request, tmp_path, monkeypatch):
+    """Doctests that write files (videos) write them into a fresh folder."""
+    if isinstance(request.node, pytest.DoctestItem):
+        monkeypatch.chdir(tmp_path)

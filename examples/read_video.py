@@ -1,12 +1,12 @@
-"""From a video file to the array contract, and into a model.
+"""From video files to a model, without holding the video in memory.
 
-Reads a video with PyAV (``pip install '.[video]'`` from the checkout) into
-``(n_frames, height, width, 3)`` uint8 frames, cuts it into clips of
-``(n_clips, clip_length, height, width, 3)``: channel-last, uint8, exactly what
-every sklearn_st estimator takes (nothing is converted to float up front). So
-that it runs offline, the example first writes its own small video: a bright
-square moving across a dark frame, and regresses the square's velocity.
-Run: python examples/read_video.py (24 s on 2 cores, AMD EPYC).
+Writes two small videos of a square moving at changing velocity (so that it runs
+offline; needs the ``video`` extra, PyAV), opens them as ``VideoClips``: an
+indexable array of overlapping clips ``(n_clips, 8, 32, 32, 3)`` uint8 that
+decodes only the clips a batch asks for. A ConvLSTMRegressor learns each clip's
+mean velocity from the first 75% of each recording and is scored on the rest:
+clips cut from one recording overlap, so they are split in time, never shuffled.
+Run: python examples/read_video.py (about 30 s on 2 cores).
 """
 
 import tempfile
@@ -14,70 +14,53 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_st import ConvLSTMRegressor, EpochProgress
+from sklearn_st import ConvLSTMRegressor, EpochProgress, VideoClips
+from sklearn_st.datasets import write_moving_squares_video
 
 
-def write_demo_video(path, n_frames=240, size=32, fps=24, random_state=0):
-    """A square bouncing at a changing velocity; returns the true velocities."""
-    import av
-
-    rng = np.random.default_rng(random_state)
-    position, velocity = np.array([8.0, 8.0]), rng.uniform(-2, 2, size=2)
-    velocities = []
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width = stream.height = size
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "10"}  # near lossless
-        for t in range(n_frames):
-            if t % 8 == 0:
-                velocity = rng.uniform(-2, 2, size=2)
-            position = np.clip(position + velocity, 0, size - 6)
-            velocities.append(velocity.copy())
-            frame = np.full((size, size, 3), 20, dtype=np.uint8)
-            top, left = np.rint(position).astype(int)
-            frame[top : top + 6, left : left + 6] = 230
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, "rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return np.asarray(velocities)
+def time_split(clips, train_share=0.75):
+    """Training clips from the first ``train_share`` of each recording, test clips
+    from the rest; clips that would overlap a test clip are left out."""
+    span = (clips.n_frames - 1) * clips.step + 1
+    train, test = [], []
+    for group, n_total in enumerate(clips.frame_counts):
+        border = int(train_share * n_total)
+        ids = np.flatnonzero(clips.groups == group)
+        starts = clips.start_frames[ids]
+        train.append(ids[starts + span <= border])
+        test.append(ids[starts >= border])
+    return np.concatenate(train), np.concatenate(test)
 
 
-def read_video(path):
-    """All frames of a video as ``(n_frames, height, width, 3)`` uint8."""
-    import av
-
-    with av.open(str(path)) as container:
-        return np.stack(
-            [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
-        )
-
-
-def to_clips(frames, clip_length):
-    """Consecutive, non-overlapping clips: ``(n_clips, clip_length, *frame)``."""
-    n_clips = len(frames) // clip_length
-    return frames[: n_clips * clip_length].reshape(
-        n_clips, clip_length, *frames.shape[1:]
-    )
-
-
-def main(n_frames=960, max_epochs=None):
+def main(n_frames=480, max_epochs=None):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "demo.mp4"
-        velocities = write_demo_video(path, n_frames=n_frames)
-        frames = read_video(path)
-    print(f"read {path.name}: {frames.shape} {frames.dtype}")
-    X = to_clips(frames, clip_length=8)
-    y = to_clips(velocities, clip_length=8).mean(axis=1)  # each clip's mean velocity
-    split = int(0.75 * len(X))
-    epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
-    model = ConvLSTMRegressor(
-        random_state=0, callbacks=[EpochProgress("ConvLSTM")], **epochs
-    ).fit(X[:split], y[:split])
-    score = model.score(X[split:], y[split:])
-    print(f"clips X {X.shape} {X.dtype}; held-out R^2 of the velocity: {score:.3f}")
-    return X, score
+        paths, velocities = [], []
+        for seed in range(2):
+            path = Path(folder) / f"squares{seed}.mp4"
+            velocities.append(
+                write_moving_squares_video(path, n_frames, random_state=seed)
+            )
+            paths.append(path)
+        clips = VideoClips(paths, n_frames=8, stride=2)
+        print(clips)
+        # each clip's target: the mean velocity over its frames
+        y = np.stack(
+            [
+                velocities[g][s : s + 8].mean(axis=0)
+                for g, s in zip(clips.groups, clips.start_frames, strict=True)
+            ]
+        )
+        train, test = time_split(clips)
+        epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
+        model = ConvLSTMRegressor(
+            random_state=0, callbacks=[EpochProgress("ConvLSTM")], **epochs
+        ).fit(clips[train], y[train])
+        score = model.score(clips[test], y[test])
+    print(
+        f"{len(train)} training clips (first 75% of each video), {len(test)} test "
+        f"clips (the rest); held-out R^2 of the velocity: {score:.3f}"
+    )
+    return clips, score
 
 
 if __name__ == "__main__":

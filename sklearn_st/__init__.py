@@ -27,6 +27,9 @@ _LAZY = {
     "LSTMRegressor": ".estimators",
     "ShapeWarning": "._validation",
     "TemporalDifference": ".transformers",
+    "VideoClips": ".video",
+    "read_video": ".video",
+    "sliding_clips": ".video",
 }
 
 __all__ = [
@@ -43,14 +46,18 @@ __all__ = [
     "LSTMRegressor",
     "ShapeWarning",
     "TemporalDifference",
+    "VideoClips",
     "__version__",
     "datasets",
+    "read_video",
+    "sliding_clips",
+    "video",
 ]
 
 
 def __getattr__(name):
-    if name == "datasets":
-        return importlib.import_module(".datasets", __name__)
+    if name in ("datasets", "video"):
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value  # loaded once
