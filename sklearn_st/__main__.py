@@ -14,14 +14,21 @@ import json
 import platform
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__
-from ._compare import MODELS, make_models, run
+from ._arrays import subset
+from ._compare import MODELS, chance, make_folds, make_models, run
 from ._forecasting import evaluate
-from ._report import plot_comparison, plot_forecast
+from ._report import (
+    moving_most,
+    plot_comparison,
+    plot_forecast,
+    write_forecast_animation,
+)
 from ._validation import check_sequences, is_label_target
 from .datasets import make_moving_digits, make_panning_photos
 
@@ -31,11 +38,19 @@ sequences predicts the target best, and at what cost? Every approach is a
 scikit-learn estimator (FrameFlattener -> LSTM, FrameWise(PCA) -> LSTM,
 CNNFeatureExtractor -> LSTM, an end-to-end CNN-LSTM, a ConvLSTM, the last two also
 on frame differences (TemporalDifference), and a linear baseline on all pixels),
-scored with R^2 for numeric targets and accuracy for labels. Without --data it runs
-on the bundled moving digits (clips of scikit-learn's handwritten digits moving
-across a frame; target velocity, digit or direction); --data panning-photos pans
-a camera over real colour photographs (scikit-image's; target velocity or
-direction)."""
+scored with R^2 for numeric targets and accuracy for labels, beside a chance row
+(a DummyRegressor or DummyClassifier). Without --data it runs on the bundled
+moving digits (clips of scikit-learn's handwritten digits moving across a frame;
+target velocity, digit or direction); --data panning-photos pans a camera over
+real colour photographs (scikit-image's; target velocity or direction); --data
+clips.npz reads your arrays; --video a.mp4 b.mp4 ... cuts your recordings into
+clips and asks which recording each clip comes from.
+
+Clips cut from one recording overlap: shuffled into both sides of a split they
+leak. --video folds are contiguous stretches of time of every recording, and the
+training clips that share frames with a test clip are left out; for a .npz,
+--groups NAME holds out whole groups (e.g. recordings) and --test-data PATH tests
+on clips of your own choosing."""
 
 _FORECAST_DESCRIPTION = """\
 Forecast the next frames of clips with a ConvLSTMForecaster (the encoder-forecaster
@@ -43,8 +58,10 @@ ConvLSTM of Shi et al., 2015) and score it against two naive forecasts: the last
 frame repeated (persistence) and the last two frames' change carried on (linear
 extrapolation). The clips are split into training and test clips; each test clip's
 last --horizon frames are forecast from the frames before them, and the table gives
-the mean squared error at each step. Without --data it runs on the bundled moving
-digits."""
+the mean squared error at each step, persistence being the row to beat. Without
+--data it runs on the bundled moving digits; --video a.mp4 ... forecasts your own
+recordings, no labels needed, training on the first part of each and testing on
+the rest."""
 
 
 class _Formatter(
@@ -84,6 +101,15 @@ def _positive(value):
     return number
 
 
+def _indices(value):
+    try:
+        return [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated clip numbers, got {value!r}"
+        ) from None
+
+
 def _model_keys(value):
     keys = [key.strip() for key in value.split(",") if key.strip()]
     unknown = [key for key in keys if key not in MODELS]
@@ -96,12 +122,20 @@ def _model_keys(value):
 
 
 def _add_data_arguments(command, *, arrays, n_frames):
-    """--data and the bundled data's size: ``arrays`` says what a .npz holds."""
+    """--data, --video, the clips' size and the split's data: ``arrays`` says
+    what a .npz holds."""
     command.add_argument(
         "--data",
         default="moving-digits",
         help="'moving-digits' (bundled), 'panning-photos' (needs scikit-image) or a "
         f".npz file holding {arrays}",
+    )
+    command.add_argument(
+        "--video",
+        nargs="+",
+        metavar="PATH",
+        help="video files to cut into clips instead of --data (needs PyAV: the "
+        "video extra)",
     )
     command.add_argument(
         "--n-samples", type=_positive, default=300, help="bundled data: clips"
@@ -110,10 +144,30 @@ def _add_data_arguments(command, *, arrays, n_frames):
         "--n-frames",
         type=_positive,
         default=n_frames,
-        help="bundled data: frames per clip",
+        help="frames per clip (bundled data and --video)",
     )
     command.add_argument(
-        "--frame-size", type=_positive, default=32, help="bundled data: frame side"
+        "--frame-size",
+        type=_positive,
+        default=32,
+        help="bundled data: frame side; --video: the shorter side, scaled to it",
+    )
+    command.add_argument(
+        "--stride",
+        type=_positive,
+        default=None,
+        help="--video: frames between clip starts (default: half a clip)",
+    )
+    command.add_argument(
+        "--groups",
+        metavar="NAME",
+        help="a .npz's array of each clip's group (e.g. its recording): whole "
+        "groups are held out",
+    )
+    command.add_argument(
+        "--test-data",
+        metavar="PATH",
+        help="a .npz of clips to test on (same arrays as --data) instead of a split",
     )
 
 
@@ -197,7 +251,22 @@ def _parser():
         "--horizon", type=_positive, default=10, help="frames to forecast"
     )
     forecast.add_argument(
-        "--test-size", type=float, default=0.2, help="share of clips to test on"
+        "--test-size",
+        type=float,
+        default=0.2,
+        help="share of clips to test on (--video: the last part of each recording)",
+    )
+    forecast.add_argument(
+        "--clips",
+        type=_indices,
+        default=None,
+        help="test clips to draw, e.g. 0,5,9 (default: the 3 that move most)",
+    )
+    forecast.add_argument(
+        "--animation",
+        choices=["gif", "mp4"],
+        default=None,
+        help="also write the drawn clips' forecasts as an animation (mp4 needs PyAV)",
     )
     _add_run_arguments(
         forecast,
@@ -207,21 +276,24 @@ def _parser():
     return parser, {"compare": compare, "forecast": forecast}
 
 
-def _load_npz(path, fail, *, with_y=True):
-    """``X`` and ``y`` (None unless ``with_y``) from a .npz file, or a call to
-    ``fail`` saying what is wrong."""
+def _load_npz(path, fail, *, with_y=True, groups=None, option="--data"):
+    """``X``, ``y`` (None unless ``with_y``) and the array named ``groups`` (None
+    unless given) from a .npz file, or a call to ``fail`` saying what is wrong
+    (of the file given to ``option``)."""
     names = ("X", "y") if with_y else ("X",)
     save = f"np.savez(path, {', '.join(f'{n}={n}' for n in names)})"
+    if groups is not None:
+        names = (*names, groups)
     with open(path, "rb") as f:
         magic = f.read(6)
     if magic == b"\x93NUMPY":
         fail(
-            f"--data {path}: this is a .npy file, which holds one array; save "
+            f"{option} {path}: this is a .npy file, which holds one array; save "
             f"the arrays together in a .npz file with {save}"
         )
     if magic[:4] != b"PK\x03\x04":
         fail(
-            f"--data {path}: not a .npz file (a zip archive of .npy arrays, as "
+            f"{option} {path}: not a .npz file (a zip archive of .npy arrays, as "
             f"{save} writes)"
         )
     try:
@@ -229,37 +301,87 @@ def _load_npz(path, fail, *, with_y=True):
             missing = [name for name in names if name not in data.files]
             if missing:
                 fail(
-                    f"--data {path}: the file has no array named "
+                    f"{option} {path}: the file has no array named "
                     f"{' or '.join(repr(m) for m in missing)} (it holds "
                     f"{', '.join(repr(f) for f in data.files) or 'nothing'}); save "
                     f"it with {save}"
                 )
             X, y = data["X"], data["y"] if with_y else None
+            g = None if groups is None else data[groups]
     except (OSError, ValueError) as exc:
-        fail(f"--data {path}: cannot read it as a .npz file ({exc})")
+        fail(f"{option} {path}: cannot read it as a .npz file ({exc})")
     try:
         check_sequences(X)
     except (ValueError, TypeError) as exc:
-        fail(f"--data {path}: X {X.shape} {X.dtype} is not a batch of sequences: {exc}")
+        fail(
+            f"{option} {path}: X {X.shape} {X.dtype} is not a batch of sequences: {exc}"
+        )
     if with_y and (y.ndim not in (1, 2) or len(y) != len(X)):
         fail(
-            f"--data {path}: y must have shape (n_samples,) or (n_samples, "
+            f"{option} {path}: y must have shape (n_samples,) or (n_samples, "
             f"n_outputs) with n_samples = {len(X)} like X, got {y.shape}"
         )
     if with_y and y.dtype.kind in "fc" and not np.isfinite(y).all():
         bad = int(np.size(y) - np.isfinite(y).sum())
-        fail(f"--data {path}: y holds {bad} NaN or infinite value(s)")
+        fail(f"{option} {path}: y holds {bad} NaN or infinite value(s)")
     if with_y and y.dtype.kind not in "biufcUSO":
-        fail(f"--data {path}: y has dtype {y.dtype}; numbers or labels are needed")
-    return X, y
+        fail(f"{option} {path}: y has dtype {y.dtype}; numbers or labels are needed")
+    if g is not None and g.shape != (len(X),):
+        fail(
+            f"{option} {path}: --groups {groups} must have shape (n_samples,) = "
+            f"({len(X)},), got {g.shape}"
+        )
+    return X, y, g
+
+
+class _Data(NamedTuple):
+    """Clips and what decides their split: ``groups`` (each clip's group, or
+    None), ``recordings`` (clips cut from recordings, split in time), and
+    ``X_test``/``y_test`` (given test clips, or None)."""
+
+    X: Any
+    y: Any
+    source: str
+    groups: Any = None
+    recordings: bool = False
+    X_test: Any = None
+    y_test: Any = None
+
+
+def _video_clips(args, fail):
+    """The clips of ``args.video``, or a call to ``fail`` naming a bad file."""
+    try:
+        from .video import VideoClips
+
+        n_frames = args.n_frames
+        stride = args.stride or max(1, n_frames // 2)
+        return VideoClips(args.video, n_frames, stride=stride, size=args.frame_size)
+    except (ImportError, OSError, ValueError) as exc:
+        fail(f"--video: {exc}")
 
 
 def _data(args, fail, *, with_y=True):
-    """``X``, ``y`` and a description of the data of ``args``: bundled clips with
-    the target ``args.target`` (velocity where there is none), or a .npz file
-    (``y`` None unless ``with_y``)."""
+    """The clips of ``args`` as a :class:`_Data`: bundled clips with the target
+    ``args.target`` (velocity where there is none), a .npz file (``y`` None
+    unless ``with_y``) with its groups and test data, or the clips of videos
+    (``y``: which video, where ``with_y``)."""
     target = getattr(args, "target", "velocity")
     about = f", target {target}" if with_y else ""
+    if (args.groups or args.test_data) and (args.video or not _is_file(args.data)):
+        fail("--groups and --test-data go with --data PATH.npz")
+    if args.video:
+        clips = _video_clips(args, fail)
+        names = [Path(p).stem for p in clips.paths]
+        if len(set(names)) < len(names):
+            names = list(clips.paths)
+        y = np.asarray(names)[clips.groups] if with_y else None
+        if with_y and len(names) < 2:
+            fail(
+                "--video: compare needs two or more videos (the target is which "
+                "video a clip comes from); to forecast one, use the forecast command"
+            )
+        about = ", target: which video" if with_y else ""
+        return _Data(clips, y, f"{len(names)} video(s){about}", recordings=True)
     if args.data == "moving-digits":
         X, y = make_moving_digits(
             args.n_samples,
@@ -269,7 +391,7 @@ def _data(args, fail, *, with_y=True):
             clutter=getattr(args, "clutter", False),
             random_state=args.random_state,
         )
-        return X, y, f"moving digits{about}"
+        return _Data(X, y, f"moving digits{about}")
     if args.data == "panning-photos":
         if target == "digit":
             fail("--data panning-photos: the targets are velocity and direction")
@@ -283,32 +405,110 @@ def _data(args, fail, *, with_y=True):
             )
         except ImportError as exc:
             fail(str(exc))
-        return X, y, f"panning photos{about}"
-    if not Path(args.data).is_file():
+        return _Data(X, y, f"panning photos{about}")
+    if not _is_file(args.data):
         fail(
             f"--data {args.data}: no such file (or use --data moving-digits or "
             "--data panning-photos)"
         )
-    X, y = _load_npz(args.data, fail, with_y=with_y)
-    return X, y, f"{args.data}"
+    X, y, groups = _load_npz(args.data, fail, with_y=with_y, groups=args.groups)
+    X_test = y_test = None
+    if args.test_data:
+        if not _is_file(args.test_data):
+            fail(f"--test-data {args.test_data}: no such file")
+        X_test, y_test, _ = _load_npz(
+            args.test_data, fail, with_y=with_y, option="--test-data"
+        )
+        if X_test.shape[1:] != X.shape[1:]:
+            fail(
+                f"--test-data {args.test_data}: X {X_test.shape} needs the "
+                f"per-clip shape of --data's X {X.shape}"
+            )
+    return _Data(X, y, f"{args.data}", groups=groups, X_test=X_test, y_test=y_test)
 
 
-def _markdown_table(report, metric):
-    """The comparison as a Markdown table, the best score in bold (README's)."""
+def _is_file(path):
+    return Path(path).is_file()
+
+
+def _markdown_table(report, metric, chance):
+    """The comparison as a Markdown table, the best score in bold (README's), the
+    chance row last, in italics."""
     best = max(row["score_mean"] for row in report)
     lines = [
         f"| approach | {metric} (mean ± std) | fit s | predict s | weights |",
         "|---|---|---|---|---|",
     ]
-    for row in report:
+    for row in [*report, chance]:
         score = f"{row['score_mean']:.3f} ± {row['score_std']:.3f}"
-        if row["score_mean"] == best:
+        name = row["name"]
+        if row is chance:
+            name, score = f"*{name}*", f"*{score}*"
+        elif row["score_mean"] == best:
             score = f"**{score}**"
         lines.append(
-            f"| {row['name']} | {score} | {row['fit_seconds_mean']:.2f} | "
+            f"| {name} | {score} | {row['fit_seconds_mean']:.2f} | "
             f"{row['predict_seconds_mean']:.3f} | {row['n_parameters']:,} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _chance_warning(report, chance, metric):
+    """What to say when the best approach does not clearly beat chance, or None."""
+    best = max(report, key=lambda row: row["score_mean"])
+    margin = best["score_mean"] - chance["score_mean"]
+    if margin <= 0:
+        return (
+            f"warning: no approach beats chance: the best, {best['name']}, scores "
+            f"{best['score_mean']:.3f} {metric} against {chance['score_mean']:.3f} "
+            f"for {chance['name']}"
+        )
+    spread = best["score_std"] + chance["score_std"]
+    if margin <= spread:
+        return (
+            f"warning: the best approach, {best['name']}, beats chance by "
+            f"{margin:.3f} {metric}, within the spread of the scores over folds "
+            f"({spread:.3f}): the ranking may be noise"
+        )
+    return None
+
+
+def _split(data, args, classification, fail):
+    """The folds of ``compare`` for ``data`` and what they are, in words."""
+    if data.X_test is not None:
+        n, m = len(data.X), len(data.X_test)
+        folds = [(np.arange(n), np.arange(n, n + m))]
+        return folds, f"trained on --data, tested on --test-data {args.test_data}"
+    if data.recordings:
+        what = (
+            f"{args.cv}-fold cross-validation in time: each fold tests on a "
+            "stretch of every recording; training clips that share frames with a "
+            "test clip are left out"
+        )
+    elif data.groups is not None:
+        if len(np.unique(data.groups)) < args.cv:
+            fail(
+                f"--groups {args.groups}: {len(np.unique(data.groups))} group(s) "
+                f"for {args.cv} folds"
+            )
+        what = (
+            f"{args.cv}-fold cross-validation holding out whole groups ({args.groups})"
+        )
+    else:
+        what = (
+            f"{args.cv}-fold cross-validation, shuffled (clips taken as independent; "
+            "if they are cut from longer recordings, pass --groups)"
+        )
+    folds = make_folds(
+        data.X,
+        data.y,
+        cv=args.cv,
+        classification=classification,
+        groups=data.groups,
+        recordings=data.recordings,
+        random_state=args.random_state,
+    )
+    return folds, what
 
 
 def _write_results(out, results, *, files=None, figure=None):
@@ -337,15 +537,22 @@ def compare(args, fail):
     """Run the comparison that ``args`` describe; returns the results dict."""
     from ._facade import EpochProgress
 
-    X, y, source = _data(args, fail)
+    data = _data(args, fail)
+    X, y = data.X, data.y
     classification = is_label_target(y)
-    if classification:
-        smallest = np.unique(y, return_counts=True)[1].min()
-        if smallest < args.cv:
-            fail(f"--cv {args.cv}: the rarest class has only {smallest} samples")
-    elif len(y) < 2 * args.cv:
-        fail(f"--cv {args.cv}: needs at least {2 * args.cv} samples, got {len(y)}")
+    if data.X_test is None and not data.recordings:
+        if classification:
+            smallest = np.unique(y, return_counts=True)[1].min()
+            if smallest < args.cv:
+                fail(f"--cv {args.cv}: the rarest class has only {smallest} samples")
+        elif len(y) < 2 * args.cv:
+            fail(f"--cv {args.cv}: needs at least {2 * args.cv} samples, got {len(y)}")
     metric = "accuracy" if classification else "R^2"
+    folds, split = _split(data, args, classification, fail)
+    if data.X_test is not None:
+        X = np.concatenate([X, data.X_test])
+        y = np.concatenate([y, data.y_test])
+        classification = is_label_target(y)
     # a bar over the epochs inside each fit, where the fits run in this process
     inner = not args.no_progress and args.n_jobs in (None, 1)
     models = make_models(
@@ -355,13 +562,14 @@ def compare(args, fail):
         random_state=args.random_state,
         callbacks=[EpochProgress()] if inner else None,
     )
+    chance_name, models["chance"] = chance(classification)
     print(
-        f"{source}: X {X.shape} {X.dtype}, y {y.shape} "
-        f"({'classification' if classification else 'regression'}, {metric}), "
-        f"{args.cv}-fold cross-validation"
+        f"{data.source}: X {X.shape} {X.dtype}, y {y.shape} "
+        f"({'classification' if classification else 'regression'}, {metric}); "
+        f"{split}"
     )
     with tqdm(
-        total=len(models) * args.cv,
+        total=len(models) * len(folds),
         desc="model folds",
         unit="fit",
         disable=args.no_progress,
@@ -371,57 +579,99 @@ def compare(args, fail):
             models,
             X,
             y,
-            cv=args.cv,
+            folds=folds,
+            names={**MODELS, "chance": chance_name},
             n_jobs=args.n_jobs,
-            random_state=args.random_state,
             progress=bar.update,
         )
-    width = max(len(row["name"]) for row in report) + 2
+    *report, chance_row = report
+    width = max(len(row["name"]) for row in [*report, chance_row]) + 2
     header = (
         f"{'approach':<{width}}{metric + ' (mean ± std)':>22}{'fit s':>9}"
         f"{'predict s':>11}{'weights':>11}"
     )
     print(header)
     print("-" * len(header))
-    for row in report:
+    for row in [*report, chance_row]:
+        if row is chance_row:
+            print("-" * len(header))
         score = f"{row['score_mean']:.3f} ± {row['score_std']:.3f}"
         print(
             f"{row['name']:<{width}}{score:>22}{row['fit_seconds_mean']:>9.2f}"
             f"{row['predict_seconds_mean']:>11.3f}{row['n_parameters']:>11,}"
         )
+    warning = _chance_warning(report, chance_row, metric)
+    if warning:
+        print(warning, file=sys.stderr)
     results = {
         "data": {
-            "source": source,
+            "source": data.source,
             "X_shape": list(X.shape),
             "X_dtype": str(X.dtype),
             "y_shape": list(y.shape),
             "task": "classification" if classification else "regression",
         },
         "metric": "accuracy" if classification else "r2",
-        "cv": args.cv,
+        "cv": len(folds),
+        "split": split,
         "random_state": args.random_state,
         "versions": _versions(),
         "models": report,
+        "chance": chance_row,
+        "beats_chance": warning is None,
     }
     _write_results(
         args.out,
         results,
-        files={"table.md": _markdown_table(report, metric)},
+        files={"table.md": _markdown_table(report, metric, chance_row)},
         figure=lambda out: plot_comparison(
-            report, X, metric=metric, path=out / "comparison.png"
+            report, X, metric=metric, path=out / "comparison.png", chance=chance_row
         ),
     )
     return results
 
 
+def _forecast_split(data, args):
+    """Training and test clips of ``forecast`` for ``data``, and the split in
+    words."""
+    from sklearn.model_selection import GroupShuffleSplit, train_test_split
+
+    from .model_selection import recording_train_test_split
+
+    X = data.X
+    if data.X_test is not None:
+        return X, data.X_test, f"tested on --test-data {args.test_data}"
+    if data.recordings:
+        train, test = recording_train_test_split(X, test_size=args.test_size)
+        share = round(100 * (1 - args.test_size))
+        what = (
+            f"trained on the first {share}% of each recording, tested on the rest "
+            "(no training clip shares a frame with a test clip)"
+        )
+        return subset(X, train), np.asarray(X[test]), what
+    if data.groups is not None:
+        splitter = GroupShuffleSplit(
+            1, test_size=args.test_size, random_state=args.random_state
+        )
+        train, test = next(splitter.split(X, groups=data.groups))
+        return X[train], X[test], f"whole groups ({args.groups}) held out"
+    X_train, X_test = train_test_split(
+        X, test_size=args.test_size, random_state=args.random_state
+    )
+    what = (
+        "clips split at random (taken as independent; if they are cut from longer "
+        "recordings, pass --groups or --video)"
+    )
+    return X_train, X_test, what
+
+
 def forecast(args, fail):
     """Run the forecast that ``args`` describe; returns the results dict."""
-    from sklearn.model_selection import train_test_split
-
     from ._facade import EpochProgress
     from .estimators import ConvLSTMForecaster
 
-    X, _, source = _data(args, fail, with_y=False)
+    data = _data(args, fail, with_y=False)
+    X = data.X
     if X.shape[1] <= args.horizon:
         fail(
             f"--horizon {args.horizon}: the clips have {X.shape[1]} frames; they "
@@ -429,9 +679,7 @@ def forecast(args, fail):
         )
     if not 0 < args.test_size < 1:
         fail(f"--test-size must lie between 0 and 1, got {args.test_size}")
-    X_train, X_test = train_test_split(
-        X, test_size=args.test_size, random_state=args.random_state
-    )
+    X_train, X_test, split = _forecast_split(data, args)
     params = {"horizon": args.horizon, "random_state": args.random_state}
     if args.max_epochs:
         params["max_epochs"] = args.max_epochs
@@ -439,9 +687,9 @@ def forecast(args, fail):
         params["callbacks"] = [EpochProgress()]
     forecaster = ConvLSTMForecaster(**params)
     print(
-        f"{source}: X {X.shape} {X.dtype}; {len(X_train)} training and {len(X_test)} "
-        f"test clips; the last {args.horizon} frames of each test clip forecast "
-        f"from the {X.shape[1] - args.horizon} before them"
+        f"{data.source}: X {X.shape} {X.dtype}; {len(X_train)} training and "
+        f"{len(X_test)} test clips, {split}; the last {args.horizon} frames of "
+        f"each test clip forecast from the {X.shape[1] - args.horizon} before them"
     )
     report, forecasts = evaluate(forecaster, X_train, X_test)
     steps = [k for k in (1, 5, 10) if k <= args.horizon]
@@ -455,23 +703,57 @@ def forecast(args, fail):
             f"{row['name']:<34}{cells}{row['mse']:>11.4g}"
             f"{100 * row['vs_persistence']:>15.1f}%{row['fit_seconds']:>8.1f}"
         )
+    learned = report[-1]
+    if learned["vs_persistence"] <= 0:
+        print(
+            f"warning: {learned['name']} does not beat persistence (the last frame "
+            f"repeated): MSE {learned['mse']:.4g} against {report[0]['mse']:.4g}",
+            file=sys.stderr,
+        )
     results = {
-        "data": {"source": source, "X_shape": list(X.shape), "X_dtype": str(X.dtype)},
+        "data": {
+            "source": data.source,
+            "X_shape": list(X.shape),
+            "X_dtype": str(X.dtype),
+        },
         "horizon": args.horizon,
+        "split": split,
         "n_train": len(X_train),
         "n_test": len(X_test),
         "random_state": args.random_state,
         "forecaster": repr(forecaster.set_params(callbacks=None)),
         "versions": _versions(),
         "methods": report,
+        "beats_persistence": learned["vs_persistence"] > 0,
     }
-    context, truth = X_test[:, : -args.horizon], X_test[:, -args.horizon :]
+    context = X_test[:, : -args.horizon]
+    truth = X_test[:, -args.horizon :]
+    samples = args.clips or moving_most(context, truth)
+    bad = [i for i in samples if not 0 <= i < len(X_test)]
+    if bad:
+        fail(f"--clips {bad}: there are {len(X_test)} test clips")
+    files = []
 
     def figure(out):
-        return plot_forecast(context, truth, forecasts, path=out / "forecast.png")
+        path = plot_forecast(
+            context, truth, forecasts, path=out / "forecast.png", samples=samples
+        )
+        if args.animation:
+            files.append(
+                write_forecast_animation(
+                    context,
+                    truth,
+                    forecasts,
+                    path=out / f"forecast.{args.animation}",
+                    samples=samples,
+                )
+            )
+        return path
 
     # a picture where the samples are frames
     _write_results(args.out, results, figure=figure if X.ndim >= 4 else None)
+    if files:
+        print("wrote " + ", ".join(str(path) for path in files))
     return results
 
 

@@ -16,7 +16,9 @@ __all__ = [
     "LazySamples",
     "is_indexable_array",
     "sample_chunks",
+    "subset",
     "take_samples",
+    "value_range",
 ]
 
 
@@ -43,6 +45,21 @@ def sample_chunks(X, chunk_bytes, itemsize=None):
     step = max(1, chunk_bytes // (itemsize * sample_size))
     for start in range(0, X.shape[0], step):
         yield np.asarray(X[start : start + step])
+
+
+def subset(X, indices):
+    """The samples ``indices`` of ``X``: a lazy subset where ``X`` has one (a
+    :class:`~sklearn_st.video.VideoClips`, which would otherwise decode them),
+    else ``X[indices]``."""
+    return X.subset(indices) if hasattr(X, "subset") else X[indices]
+
+
+def value_range(X, chunk_bytes=1 << 23):
+    """The smallest and the largest value of ``X``, read chunk by chunk."""
+    low, high = np.inf, -np.inf
+    for chunk in sample_chunks(X, chunk_bytes):
+        low, high = min(low, chunk.min()), max(high, chunk.max())
+    return low, high
 
 
 def take_samples(X, indices):

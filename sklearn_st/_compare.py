@@ -10,13 +10,22 @@ import time
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+)
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-__all__ = ["MODELS", "make_models", "n_parameters", "run"]
+from ._arrays import subset
+from .model_selection import RecordingTimeSplit
+
+__all__ = ["MODELS", "chance", "make_folds", "make_models", "n_parameters", "run"]
 
 #: The approaches ``compare`` knows, by their command-line key.
 MODELS = {
@@ -30,6 +39,39 @@ MODELS = {
     "diff-convlstm": "TemporalDifference -> ConvLSTM",
     "ridge": "FrameFlattener(time) -> Ridge",
 }
+
+
+def chance(classification):
+    """The chance row's name and estimator: the prior's most frequent class for
+    labels (accuracy = its share), the training mean for numbers (R^2 about 0)."""
+    if classification:
+        return "chance (most frequent class)", DummyClassifier(strategy="prior")
+    return "chance (the training mean)", DummyRegressor()
+
+
+def make_folds(
+    X, y, *, cv, classification, groups=None, recordings=False, random_state=None
+):
+    """The ``(train, test)`` index pairs of a ``cv``-fold cross-validation.
+
+    ``recordings``: clips cut from longer recordings (a VideoClips, or ``groups``
+    naming each clip's recording) that a target must be learned within, so folds
+    are contiguous stretches of time of every recording
+    (:class:`~sklearn_st.model_selection.RecordingTimeSplit`). Else ``groups``:
+    whole groups held out (stratified for labels). Else shuffled folds of
+    independent clips, stratified for labels.
+    """
+    if recordings:
+        return list(RecordingTimeSplit(cv).split(X, groups=groups))
+    if groups is not None:
+        if classification:
+            splitter = StratifiedGroupKFold(cv, shuffle=True, random_state=random_state)
+        else:
+            splitter = GroupKFold(cv)
+    else:
+        kind = StratifiedKFold if classification else KFold
+        splitter = kind(cv, shuffle=True, random_state=random_state)
+    return list(splitter.split(np.zeros((len(y), 1)), y, groups))
 
 
 def make_models(
@@ -112,25 +154,23 @@ def n_parameters(estimator):
 def _fit_and_score(key, fold, model, X, y, train, test):
     model = clone(model)
     start = time.perf_counter()
-    model.fit(X[train], y[train])
+    model.fit(subset(X, train), y[train])
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
-    score = model.score(X[test], y[test])
+    score = model.score(subset(X, test), y[test])
     predict_s = time.perf_counter() - start
     return key, fold, score, fit_s, predict_s, n_parameters(model)
 
 
-def run(models, X, y, *, cv=3, n_jobs=None, random_state=None, progress=None):
-    """Cross-validate every model; returns one result dict per model.
+def run(models, X, y, *, folds, names=None, n_jobs=None, progress=None):
+    """Cross-validate every model over ``folds`` (``(train, test)`` index pairs,
+    see :func:`make_folds`); returns one result dict per model.
 
-    ``progress`` is called once per finished (model, fold) job, e.g. a tqdm
-    bar's ``update``. Folds are stratified for classifiers.
+    ``names`` maps the models' keys to what the report calls them (default:
+    :data:`MODELS`). ``progress`` is called once per finished (model, fold) job,
+    e.g. a tqdm bar's ``update``.
     """
-    classifier = all(is_classifier(model) for model in models.values())
-    splitter = (StratifiedKFold if classifier else KFold)(
-        cv, shuffle=True, random_state=random_state
-    )
-    folds = list(splitter.split(np.zeros((len(y), 1)), y))
+    names = MODELS if names is None else names
     jobs = (
         delayed(_fit_and_score)(key, fold, model, X, y, train, test)
         for key, model in models.items()
@@ -150,7 +190,7 @@ def run(models, X, y, *, cv=3, n_jobs=None, random_state=None, progress=None):
         report.append(
             {
                 "key": key,
-                "name": MODELS[key],
+                "name": names[key],
                 "estimator": repr(models[key]),
                 "scores": scores.tolist(),
                 "score_mean": float(scores.mean()),

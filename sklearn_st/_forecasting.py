@@ -5,6 +5,8 @@ import time
 
 import numpy as np
 
+from ._arrays import value_range
+
 __all__ = ["BASELINES", "evaluate", "linear_extrapolation", "persistence"]
 
 
@@ -40,10 +42,13 @@ def _per_step_mse(forecast, truth):
     return error.reshape(*error.shape[:2], -1).mean(axis=(0, 2))
 
 
-def evaluate(forecaster, X_train, X_test):
-    """Fit ``forecaster`` on ``X_train``, forecast the last ``horizon`` frames of
-    each clip of ``X_test`` from the frames before them, and score the forecast and
-    the baselines against those frames.
+def evaluate(forecasters, X_train, X_test):
+    """Fit each forecaster on ``X_train``, forecast the last ``horizon`` frames of
+    each clip of ``X_test`` from the frames before them, and score the forecasts
+    and the baselines against those frames.
+
+    ``forecasters`` is one forecaster (named by its class) or a dict of them by
+    name, all of one ``horizon``.
 
     Returns a list of dicts, one per method: ``name``, ``per_step_mse`` (one per
     forecast step), ``mse`` (their mean), ``vs_persistence`` (1 - mse /
@@ -53,21 +58,23 @@ def evaluate(forecaster, X_train, X_test):
     if X_train.ndim == 2:  # a univariate sequence: one feature a step, so that
         # the forecaster reads contexts shorter than the training clips
         X_train, X_test = X_train[..., None], X_test[..., None]
-    horizon = int(forecaster.horizon)
+    if not isinstance(forecasters, dict):
+        forecasters = {type(forecasters).__name__: forecasters}
+    horizon = int(next(iter(forecasters.values())).horizon)
     context, truth = X_test[:, :-horizon], X_test[:, -horizon:]
-    low, high = float(np.min(X_train)), float(np.max(X_train))
+    low, high = map(float, value_range(X_train))
     forecasts, rows = {}, []
     for name, baseline in BASELINES.items():
         start = time.perf_counter()
         forecasts[name] = baseline(context, horizon, low, high)
         rows.append((name, 0.0, time.perf_counter() - start))
-    name = f"{type(forecaster).__name__}"
-    start = time.perf_counter()
-    forecaster.fit(X_train)
-    fit_s = time.perf_counter() - start
-    start = time.perf_counter()
-    forecasts[name] = forecaster.predict(context)
-    rows.append((name, fit_s, time.perf_counter() - start))
+    for name, forecaster in forecasters.items():
+        start = time.perf_counter()
+        forecaster.fit(X_train)
+        fit_s = time.perf_counter() - start
+        start = time.perf_counter()
+        forecasts[name] = forecaster.predict(context)
+        rows.append((name, fit_s, time.perf_counter() - start))
     reference = None
     report = []
     for name, fit_s, predict_s in rows:

@@ -329,42 +329,6 @@ def make_panning_photos(
     return X, y
 
 
-class _VideoWriter:
-    """Frames into an H.264 MP4 file through PyAV (the ``video`` extra); a file
-    that could not be finished is removed, never left half-written."""
-
-    def __init__(self, path, height, width, fps, crf, gop):
-        from .video import _av
-
-        av = _av()
-        self.path = os.fspath(path)
-        self._av = av
-        self._container = av.open(self.path, mode="w")
-        stream = self._container.add_stream("libx264", rate=fps)
-        stream.width, stream.height = width, height
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(crf), "g": str(gop)}
-        self._stream = stream
-
-    def write(self, frame):
-        video_frame = self._av.VideoFrame.from_ndarray(frame, format="rgb24")
-        for packet in self._stream.encode(video_frame):
-            self._container.mux(packet)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        try:
-            if kind is None:
-                for packet in self._stream.encode():
-                    self._container.mux(packet)
-        finally:
-            self._container.close()
-            if kind is not None and os.path.exists(self.path):
-                os.remove(self.path)
-
-
 def _even(n):
     if n < 8 or n % 2:
         raise ValueError(f"video frame sides must be even and at least 8, got {n}.")
@@ -409,7 +373,9 @@ def write_moving_squares_video(
     rng = check_random_state(random_state)
     position, velocity = np.array([8.0, 8.0]), rng.uniform(-2, 2, size=2)
     velocities = []
-    with _VideoWriter(path, size, size, fps, crf=10, gop=fps) as writer:
+    from .video import VideoWriter
+
+    with VideoWriter(path, size, size, fps, crf=10, gop=fps) as writer:
         for t in range(n_frames):
             if t % 8 == 0:
                 velocity = rng.uniform(-2, 2, size=2)
@@ -452,7 +418,8 @@ def write_camera_video(
 
     The camera looks at one of scikit-image's colour photographs (scaled so that
     its shorter side is four frame sides) and drifts over it at a velocity that
-    changes smoothly (up to a tenth of the frame side per frame), zooming slowly in
+    changes smoothly (up to a twelfth of the frame side per frame, as in
+    :func:`make_panning_photos`), zooming slowly in
     and out; ``n_objects`` discs cut from the other photographs move over the view
     at their own constant velocities, bouncing off its edges. With
     ``scene_length`` the camera cuts to the next photograph every
@@ -520,13 +487,15 @@ def write_camera_video(
         angle = rng.uniform(0, 2 * np.pi)
         velocity = speed * np.array([np.sin(angle), np.cos(angle)])
         objects.append([patch, position, velocity])
-    max_speed = side / 10
+    max_speed = side / 12
     scene, photo = 0, scenes[0]
     centre = np.array(photo.shape[:2]) / 2
     velocity = np.zeros(2)
     goal = rng.uniform(-max_speed, max_speed, size=2)
     zoom_phase = rng.uniform(0, 2 * np.pi)
-    with _VideoWriter(path, height, width, fps, crf=18, gop=fps) as writer:
+    from .video import VideoWriter
+
+    with VideoWriter(path, height, width, fps, crf=18, gop=fps) as writer:
         for t in range(n_frames):
             if scene_length and t and t % scene_length == 0:
                 scene = (scene + 1) % len(scenes)

@@ -9,6 +9,7 @@ recording and start time of each clip for splits that keep overlapping clips of 
 recording on one side.
 """
 
+import copy
 import numbers
 import os
 from collections import OrderedDict
@@ -28,6 +29,44 @@ def _av():
             '".[video]" from a checkout).'
         ) from error
     return av
+
+
+class VideoWriter:
+    """RGB frames into an H.264 MP4 file through PyAV, as a context manager: a
+    file that could not be finished is removed, never left half-written.
+
+    ``crf`` is x264's quality (0 lossless, 18 visually lossless), ``gop`` the
+    frames between key frames. Frames are ``(height, width, 3)`` uint8.
+    """
+
+    def __init__(self, path, height, width, fps, crf, gop):
+        av = _av()
+        self.path = os.fspath(path)
+        self._av = av
+        self._container = av.open(self.path, mode="w")
+        stream = self._container.add_stream("libx264", rate=fps)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(crf), "g": str(gop)}
+        self._stream = stream
+
+    def write(self, frame):
+        video_frame = self._av.VideoFrame.from_ndarray(frame, format="rgb24")
+        for packet in self._stream.encode(video_frame):
+            self._container.mux(packet)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            if kind is None:
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+        finally:
+            self._container.close()
+            if kind is not None and os.path.exists(self.path):
+                os.remove(self.path)
 
 
 def _positive(name, value):
@@ -519,6 +558,18 @@ class VideoClips:
                 else clips[(slice(None), *rest)]
             )
         return clips
+
+    def subset(self, indices):
+        """The clips ``indices`` (ints or booleans) as a VideoClips, still
+        decoded only when read: a training or test split of a long recording
+        without decoding it (``X[indices]`` decodes them into an array)."""
+        ids = np.arange(len(self))[indices]
+        part = copy.copy(self)
+        part._cache, part._cached_bytes = OrderedDict(), 0
+        part.groups = self.groups[ids]
+        part.start_frames = self.start_frames[ids]
+        part.start_times = self.start_times[ids]
+        return part
 
     def __array__(self, dtype=None, copy=None):
         clips = self._read(np.arange(len(self)))

@@ -38,14 +38,20 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
     for name in MODELS.values():
         row = re.search(rf"^{re.escape(name)}\s+(-?\d+\.\d+) ± (\d+\.\d+)\s", out, re.M)
         assert row, name
-    # the progress bar counts model folds
-    assert f"{len(MODELS) * 2}/{len(MODELS) * 2}" in err
+    # the progress bar counts model folds, the chance row's too
+    assert f"{(len(MODELS) + 1) * 2}/{(len(MODELS) + 1) * 2}" in err
 
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["metric"] == "r2" and results["cv"] == 2
     assert results["data"]["X_shape"] == [24, 3, 16, 16, 1]
     assert results["data"]["task"] == "regression"
     assert [m["key"] for m in results["models"]] == list(MODELS)
+    assert results["chance"]["name"] == "chance (the training mean)"
+    assert (
+        results["chance"]["score_mean"] <= 0 and results["chance"]["n_parameters"] == 0
+    )
+    assert "shuffled (clips taken as independent" in results["split"]
+    assert re.search(r"^-+\nchance \(the training mean\)\s+-?\d\.\d+", out, re.M)
     for model in results["models"]:
         assert set(model) == {
             "key",
@@ -66,7 +72,8 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
 
     table = (tmp_path / "table.md").read_text().splitlines()
     assert table[0].startswith("| approach | R^2 (mean ± std) |")
-    assert len(table) == 2 + len(MODELS) and sum("**" in row for row in table) >= 1
+    assert len(table) == 3 + len(MODELS) and sum("**" in row for row in table) >= 1
+    assert table[-1].startswith("| *chance (the training mean)* | *")
     figure = (tmp_path / "comparison.png").read_bytes()
     assert figure[:8] == b"\x89PNG\r\n\x1a\n" and len(figure) > 10_000
 
@@ -242,4 +249,126 @@ def test_main_without_matplotlib_writes_the_rest_and_says_how_to_install(
         'or ".[plot]" from a checkout)' in out
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "table.md"]
+
     assert f"wrote {tmp_path / 'results.json'}, {tmp_path / 'table.md'}\n" in out
+
+
+def test_main_compare_warns_when_nothing_beats_chance(capsys, tmp_path):
+    # constant clips: ridge can only learn the majority class, which is chance
+    path = tmp_path / "flat.npz"
+    np.savez(path, X=np.zeros((30, 3, 4, 4)), y=np.array(["a"] * 20 + ["b"] * 10))
+    args = ["--data", str(path), "--models", "ridge", "--cv", "2"]
+    status, out, err = _run(capsys, *args, "--out", str(tmp_path), "--no-progress")
+    assert status == 0
+    assert "chance (most frequent class)" in out
+    assert "warning: no approach beats chance: the best, FrameFlattener(time)" in err
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["beats_chance"] is False
+    assert results["chance"]["score_mean"] == pytest.approx(2 / 3, abs=0.02)
+
+
+def test_chance_warning_says_when_the_margin_is_within_the_spread():
+    from sklearn_st.__main__ import _chance_warning
+
+    chance = {"name": "chance", "score_mean": 0.5, "score_std": 0.02}
+    row = {"name": "A", "score_mean": 0.55, "score_std": 0.04}
+    assert "beats chance by 0.050 accuracy, within the spread" in _chance_warning(
+        [row], chance, "accuracy"
+    )
+    assert _chance_warning([{**row, "score_mean": 0.7}], chance, "accuracy") is None
+
+
+def _grouped_npz(tmp_path, name="clips.npz", n=24, seed=0):
+    X, y = make_moving_digits(n, n_frames=3, frame_size=12, random_state=seed)
+    path = tmp_path / name
+    np.savez(path, X=X, y=y, recording=np.repeat(np.arange(4), n // 4))
+    return path
+
+
+def test_main_compare_holds_out_whole_groups(capsys, tmp_path, monkeypatch):
+    import sklearn_st._compare as compare
+
+    seen = []
+    fit_and_score = compare._fit_and_score
+
+    def spy(key, fold, model, X, y, train, test):
+        seen.append((train, test))
+        return fit_and_score(key, fold, model, X, y, train, test)
+
+    monkeypatch.setattr(compare, "_fit_and_score", spy)
+    path = _grouped_npz(tmp_path)
+    args = ["--data", str(path), "--groups", "recording", "--models", "ridge"]
+    status, out, _ = _run(capsys, *args, "--cv", "2", "--out", str(tmp_path))
+    assert status == 0 and "holding out whole groups (recording)" in out
+    groups = np.repeat(np.arange(4), 6)
+    assert len(seen) == 4  # ridge and chance, 2 folds each
+    for train, test in seen:
+        assert not set(groups[train]) & set(groups[test])
+    err = _error(capsys, "--data", str(path), "--groups", "session")
+    assert "no array named 'session'" in err
+    err = _error(capsys, "--data", str(path), "--groups", "recording", "--cv", "5")
+    assert "4 group(s) for 5 folds" in err
+
+
+def test_main_compare_tests_on_given_test_data(capsys, tmp_path):
+    train = _grouped_npz(tmp_path, "train.npz", n=24, seed=0)
+    test = _grouped_npz(tmp_path, "test.npz", n=8, seed=1)
+    args = ["--data", str(train), "--test-data", str(test), "--models", "ridge"]
+    status, out, _ = _run(capsys, *args, "--out", str(tmp_path), "--no-progress")
+    assert status == 0 and f"tested on --test-data {test}" in out
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["cv"] == 1 and len(results["models"][0]["scores"]) == 1
+    np.savez(tmp_path / "other.npz", X=np.zeros((4, 3, 10, 12, 1)), y=np.zeros(4))
+    err = _error(
+        capsys, "--data", str(train), "--test-data", str(tmp_path / "other.npz")
+    )
+    assert "needs the per-clip shape of --data's X (24, 3, 12, 12, 1)" in err
+    err = _error(capsys, "--test-data", str(test))
+    assert "--groups and --test-data go with --data PATH.npz" in err
+
+
+@pytest.fixture(scope="module")
+def two_videos(tmp_path_factory):
+    pytest.importorskip("av")
+    from sklearn_st.datasets import write_moving_squares_video
+
+    folder = tmp_path_factory.mktemp("videos")
+    paths = []
+    for seed, name in enumerate(("left.mp4", "right.mp4")):
+        write_moving_squares_video(folder / name, 40, random_state=seed)
+        paths.append(str(folder / name))
+    return paths
+
+
+def test_main_compare_on_videos_splits_each_recording_in_time(
+    capsys, tmp_path, two_videos, monkeypatch
+):
+    import sklearn_st._compare as compare
+
+    seen = []
+    fit_and_score = compare._fit_and_score
+
+    def spy(key, fold, model, X, y, train, test):
+        seen.append((X, train, test))
+        return fit_and_score(key, fold, model, X, y, train, test)
+
+    monkeypatch.setattr(compare, "_fit_and_score", spy)
+    args = ["--video", *two_videos, "--n-frames", "4", "--frame-size", "16"]
+    args += ["--models", "ridge", "--cv", "2", "--out", str(tmp_path)]
+    status, out, _ = _run(capsys, *args, "--no-progress")
+    assert status == 0
+    assert "2 video(s), target: which video: X (38, 4, 16, 16, 3) uint8" in out
+    assert "2-fold cross-validation in time" in out
+    for X, train, test in seen:
+        frames = [
+            {(X.groups[i], X.start_frames[i] + t) for i in ids for t in range(4)}
+            for ids in (train, test)
+        ]
+        assert not frames[0] & frames[1]  # no test frame trained on
+        assert set(X.groups[test]) == {0, 1}
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["chance"]["name"] == "chance (most frequent class)"
+    err = _error(capsys, "--video", two_videos[0])
+    assert "compare needs two or more videos" in err
+    err = _error(capsys, "--video", two_videos[0], str(tmp_path / "none.mp4"))
+    assert f"--video: {tmp_path / 'none.mp4'}: no such video file" in err

@@ -30,10 +30,10 @@ def videos(tmp_path_factory):
 
 
 def _write_squares(path, n_frames, seed, gop):
-    from sklearn_st.datasets import _VideoWriter
+    from sklearn_st.video import VideoWriter
 
     rng = np.random.default_rng(seed)
-    with _VideoWriter(path, 32, 32, 24, crf=10, gop=gop) as writer:
+    with VideoWriter(path, 32, 32, 24, crf=10, gop=gop) as writer:
         for t in range(n_frames):
             frame = rng.integers(0, 40, size=(32, 32, 3), dtype=np.uint8)
             frame[t % 26 : t % 26 + 6, (2 * t) % 26 : (2 * t) % 26 + 6] = 220
@@ -155,6 +155,18 @@ def test_video_clips_pickle_without_their_cache(videos, decoded):
     np.testing.assert_array_equal(loaded[2], decoded[0][20:24])
 
 
+def test_video_clips_subset_stays_lazy_with_its_clips_own_times(videos, decoded):
+    clips = VideoClips(videos, 4, stride=10)
+    part = clips.subset([7, 2, 8])
+    assert isinstance(part, VideoClips) and part.shape == (3, 4, 32, 32, 3)
+    np.testing.assert_array_equal(part.groups, clips.groups[[7, 2, 8]])
+    np.testing.assert_array_equal(part.start_frames, [0, 20, 10])
+    assert not part._cache
+    np.testing.assert_array_equal(part[1], decoded[0][20:24])
+    np.testing.assert_array_equal(part[[0, 2]], clips[[7, 8]])
+    np.testing.assert_array_equal(clips.subset(clips.groups == 1)[0], decoded[1][:4])
+
+
 def test_video_clips_cache_is_bounded(videos):
     clips = VideoClips(videos, 4, cache_bytes=5 * 32 * 32 * 3)
     np.asarray(clips)
@@ -243,10 +255,10 @@ def test_video_writer_leaves_no_half_written_file(tmp_path):
     with pytest.raises(ValueError, match="photos must be names"):
         write_camera_video(path, n_frames=4, frame_size=(32, 32), photos=["cat"])
     assert not path.exists()
-    from sklearn_st.datasets import _VideoWriter
+    from sklearn_st.video import VideoWriter
 
     with pytest.raises(RuntimeError, match="interrupted"):
-        with _VideoWriter(path, 16, 16, 24, crf=18, gop=24) as writer:
+        with VideoWriter(path, 16, 16, 24, crf=18, gop=24) as writer:
             writer.write(np.zeros((16, 16, 3), dtype=np.uint8))
             raise RuntimeError("interrupted")
     assert not path.exists()

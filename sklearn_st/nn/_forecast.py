@@ -21,6 +21,13 @@ class ConvLSTMForecastNet(nn.Module):
     states. Its first layer reads the frame it predicted last (the last context
     frame at the first step), so that a forecast moves on from what it showed.
 
+    With ``residual=True`` each step forecasts the change from the frame before
+    it: the 1x1 convolution's output is added to the last frame (on the logit
+    scale for ``output='sigmoid'``), and the convolution starts at zero, so that
+    the untrained module forecasts persistence (the last frame repeated) and
+    training only has to learn what moves. ``residual=False`` is Shi et al.'s
+    direct forecast of the frame.
+
     Input ``(batch, time, channels, height, width)``; output ``(batch, horizon,
     channels, height, width)``: the frames after the last input frame.
 
@@ -41,6 +48,8 @@ class ConvLSTMForecastNet(nn.Module):
         sigmoid (frames in [0, 1]). The module returns the convolution's output
         either way (the logits of the sigmoid, for a loss on logits); the frame fed
         back to the forecaster is the prediction.
+    residual : bool, default=True
+        Forecast each frame as the one before it plus a learned change.
 
     References
     ----------
@@ -57,6 +66,7 @@ class ConvLSTMForecastNet(nn.Module):
         kernel_size: int = 3,
         horizon: int = 1,
         output: str = "linear",
+        residual: bool = True,
     ):
         super().__init__()
         if output not in ("linear", "sigmoid"):
@@ -77,10 +87,21 @@ class ConvLSTMForecastNet(nn.Module):
         self.encoder = stack()
         self.forecaster = stack()
         self.head = nn.Conv2d(sum(filters), in_channels, 1)
+        self.residual = bool(residual)
+        if self.residual:  # no change yet: the untrained forecast is persistence
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
 
     def predicted_frame(self, out):
         """The frame that the module's output ``out`` stands for."""
         return torch.sigmoid(out) if self.output == "sigmoid" else out
+
+    def _output_of(self, frame):
+        """The module output that stands for ``frame`` (its logit for a sigmoid
+        output, frames clamped into (0, 1))."""
+        if self.output == "sigmoid":
+            return torch.logit(frame.float(), eps=1e-4).to(frame.dtype)
+        return frame
 
     def forward(self, x: torch.Tensor, horizon: int | None = None) -> torch.Tensor:
         horizon = self.horizon if horizon is None else positive_int("horizon", horizon)
@@ -90,6 +111,7 @@ class ConvLSTMForecastNet(nn.Module):
             inputs, state = cell.sequence_with_state(inputs)
             states.append(state)
         frame = x[:, -1]
+        out = self._output_of(frame) if self.residual else None
         frames = []
         for _ in range(horizon):
             inputs, hidden = frame, []
@@ -97,7 +119,8 @@ class ConvLSTMForecastNet(nn.Module):
                 states[layer] = cell(inputs, states[layer])
                 inputs = states[layer][0]
                 hidden.append(inputs)
-            out = self.head(torch.cat(hidden, dim=1))
+            change = self.head(torch.cat(hidden, dim=1))
+            out = out + change if self.residual else change
             frames.append(out)
             frame = self.predicted_frame(out)
         return torch.stack(frames, dim=1)
