@@ -392,8 +392,9 @@ class VideoClips:
     scene_threshold : float, default=0.2
         The mean absolute difference of a cut (a camera pan moves thumbnails by
         a few hundredths; a change of scene by tenths).
-    cache_bytes : int, default=268435456
-        Most bytes of decoded frames kept for later reads (256 MiB).
+    cache_bytes : int, default=67108864
+        Most bytes of decoded frames kept for later reads (64 MiB): the frames
+        that overlapping clips share are decoded once when read in order.
 
     Attributes
     ----------
@@ -450,7 +451,7 @@ class VideoClips:
         size=None,
         drop_scene_cuts=False,
         scene_threshold=0.2,
-        cache_bytes=1 << 28,
+        cache_bytes=1 << 26,
     ):
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]

@@ -50,6 +50,7 @@ MARKERS = {
     "h5py.File": "test_readme_hdf5",
     "LocalCluster": "test_readme_dask",
     "AccelerateMixin": "test_readme_accelerate",
+    "RecordingTimeSplit(3)": "test_readme_video",
 }
 
 
@@ -120,3 +121,16 @@ def test_readme_accelerate(tmp_path):
     out = _run(code, tmp_path)
     # skorch's epoch table: both epochs trained on the accelerator's device
     assert re.search(r"^ +2 +\S+", out, re.M), out
+
+
+def test_readme_video(tmp_path):
+    pytest.importorskip("av")
+    pytest.importorskip("skimage")
+    code = _shrink(
+        _snippet("RecordingTimeSplit(3)"),
+        [("n_frames=400", "n_frames=60"), ("max_epochs=5", "max_epochs=1")],
+    )
+    out = _run(code, tmp_path).splitlines()
+    assert out[0].endswith(": 28 clips of 32x32")  # 14 clips of each recording
+    scores = out[-1].split("[")[1].strip("]").split()
+    assert len(scores) == 3 and all(0 <= float(s) <= 1 for s in scores)
