@@ -20,8 +20,8 @@ with a test clip); 4 frames forecast from 8.
 MSE is on the clips' own scale (uint8: 0-255), per forecast step and averaged
 over the horizon; 'vs persistence' is the share of persistence's error removed.
 ``--direct`` adds ``ConvLSTMForecaster(residual=False)`` (Shi et al.'s direct
-forecast of the frames) for comparison. A picture of the test clips that move
-most is saved per source into ``--figures``.
+forecast of the frames) for comparison. A picture of the two test clips that
+move most is saved per source into ``--figures``.
 """
 
 import argparse
@@ -33,7 +33,7 @@ from sklearn.model_selection import train_test_split
 
 from sklearn_st import ConvLSTMForecaster, VideoClips
 from sklearn_st._forecasting import evaluate
-from sklearn_st._report import plot_forecast
+from sklearn_st._report import moving_most, plot_forecast
 from sklearn_st.datasets import (
     make_moving_digits,
     make_panning_photos,
@@ -130,9 +130,9 @@ def main():
                     flush=True,
                 )
             path = f"{args.figures}/forecast_{source}.png"
-            plot_forecast(
-                X_test[:, :-horizon], X_test[:, -horizon:], forecasts, path=path
-            )
+            context, truth = X_test[:, :-horizon], X_test[:, -horizon:]
+            samples = moving_most(context, truth, n=2)
+            plot_forecast(context, truth, forecasts, path=path, samples=samples)
             print(f"{source:<8}picture: {path}")
 
 

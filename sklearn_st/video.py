@@ -542,6 +542,8 @@ class VideoClips:
             clips = self._read(np.arange(len(self))[key])
         else:
             ids = np.asarray(key)
+            if ids.size == 0:
+                ids = ids.astype(np.intp)
             if ids.dtype == bool:
                 ids = np.flatnonzero(ids)
             if ids.ndim != 1 or ids.dtype.kind not in "iu":

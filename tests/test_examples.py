@@ -61,19 +61,3 @@ def test_example_read_video(capsys):
     clips, score = _load("read_video").main(n_frames=48, max_epochs=1)
     assert clips.shape == (2 * 21, 8, 32, 32, 3) and np.isfinite(score)
     assert _bars(capsys.readouterr().err) == {"ConvLSTM"}
-
-
-def test_example_read_video_splits_each_recording_in_time():
-    pytest.importorskip("av")
-    example = _load("read_video")
-
-    class Clips:  # what time_split reads of a VideoClips
-        n_frames, step = 4, 1
-        frame_counts = np.array([20, 12])
-        groups = np.array([0] * 17 + [1] * 9)
-        start_frames = np.array([*range(17), *range(9)])
-
-    train, test = example.time_split(Clips(), train_share=0.5)
-    # recording 0: border at frame 10, clips 0-6 end before it, 10-16 start after
-    assert train.tolist() == [*range(7), 17, 18, 19]
-    assert test.tolist() == [*range(10, 17), *range(17 + 6, 26)]

@@ -100,10 +100,12 @@ def test_every_class_fits_and_predicts_in_bfloat16_reproducibly(name, clips):
     again = output(fast(name, precision="bfloat16", max_epochs=2).fit(X, y), X)
     np.testing.assert_array_equal(out, again)
     if not is_classifier(model):
-        # the same seed in float32 trains a close, but not the same, model
+        # the same seed in float32 trains a close, but not the same, model:
+        # within 0.1 of targets of unit scale, 1% of frames forecast on 0-255
         in_float32 = output(fast(name, max_epochs=2).fit(X, y), X)
         assert not np.array_equal(out, in_float32)
-        np.testing.assert_allclose(out, in_float32, rtol=0.1, atol=0.1)
+        atol = max(0.1, 0.01 * np.abs(in_float32).max())
+        np.testing.assert_allclose(out, in_float32, rtol=0.1, atol=atol)
 
 
 def test_emulated_bfloat16_is_named_at_fit(clips, monkeypatch):
