@@ -13,6 +13,7 @@ FAST = {
     "FrameFlattener": {},
     "TemporalDifference": {},
     "FrameWise": {},
+    "OpticalFlow": {},
     "CNNFeatureExtractor": {"channels": (2,), "n_features": 3, "max_epochs": 1},
     "LSTMRegressor": {"hidden_size": 4, "max_epochs": 1},
     "LSTMClassifier": {"hidden_size": 4, "max_epochs": 1},
@@ -23,7 +24,7 @@ FAST = {
     "ConvLSTMForecaster": {"filters": 2, "max_epochs": 1},
 }
 #: the public classes without a torch module, and those that train one
-PLAIN_CLASSES = ["FrameFlattener", "TemporalDifference", "FrameWise"]
+PLAIN_CLASSES = ["FrameFlattener", "TemporalDifference", "FrameWise", "OpticalFlow"]
 NET_CLASSES = [name for name in FAST if name not in PLAIN_CLASSES]
 
 

@@ -3,6 +3,13 @@
 from ._cnn import CNNFeatureExtractor
 from ._difference import TemporalDifference
 from ._flatten import FrameFlattener
+from ._flow import OpticalFlow
 from ._framewise import FrameWise
 
-__all__ = ["CNNFeatureExtractor", "FrameFlattener", "FrameWise", "TemporalDifference"]
+__all__ = [
+    "CNNFeatureExtractor",
+    "FrameFlattener",
+    "FrameWise",
+    "OpticalFlow",
+    "TemporalDifference",
+]
