@@ -101,16 +101,17 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
 
     The flow is OpenCV's DIS (Kroeger et al., 2016; the ``flow`` extra,
     opencv-python-headless), chosen by measurement on the package's panning
-    photographs: mean end-point error 0.085 px at 32x32 and 0.063 px at 64x64
-    with ``preset='fast'``, 0.4 and 1.4 ms a frame pair on one core, against
-    Farnebäck's 0.30 / 0.76 px and scikit-image's ILK (0.095 / 0.100 px, 13x
-    slower) and TV-L1 (0.47 / 0.56 px, 30x slower)
-    (``benchmarks/bench_flow.py``). Frames are turned to grey first (RGB by
-    luma, other channel counts by their mean) on a 0-255 scale: uint8 frames as
-    they are, others mapped from the value range seen in ``fit``. Frames
-    smaller than 16 pixels a side are padded by repeating their edges. Frames of
-    one pixel (2-D and 3-D input: a sequence of numbers or feature vectors) show
-    no motion: their flow is zero.
+    photographs (``benchmarks/bench_flow.py``, one thread): with
+    ``preset='medium'`` a mean end-point error of 0.075 px at 32x32 and 0.062 px
+    at 64x64 (0.30 / 0.40 px with sensor noise of sigma 5), 0.36 / 1.5 ms a frame
+    pair; Farnebäck 0.29 / 0.73 px; scikit-image's ILK 0.11 / 0.10 px (0.26 /
+    0.31 with noise) but 13-15x slower; TV-L1 0.46 / 0.55 px, 30x slower.
+
+    Frames are turned to grey first (RGB by luma, other channel counts by their
+    mean) on a 0-255 scale: uint8 frames as they are, others mapped from the
+    value range seen in ``fit``. Frames smaller than 16 pixels a side are padded
+    by repeating their edges. Frames of one pixel (2-D and 3-D input: a sequence
+    of numbers or feature vectors) show no motion: their flow is zero.
 
     Computed a chunk of samples at a time; for a ``np.memmap`` or another
     indexable array (``h5py.Dataset``, :class:`~sklearn_st.video.VideoClips`)
@@ -119,8 +120,9 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    preset : {'ultrafast', 'fast', 'medium'}, default='fast'
-        OpenCV's DIS preset: faster or finer.
+    preset : {'ultrafast', 'fast', 'medium'}, default='medium'
+        OpenCV's DIS preset: 'fast' takes 0.8x the time of 'medium' for 1.3x
+        its error at 32x32 (the same at 64x64); 'ultrafast' 0.4x for 1.8x.
 
     Attributes
     ----------
@@ -163,7 +165,7 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {"preset": [StrOptions(set(_PRESETS))]}
 
-    def __init__(self, *, preset="fast"):
+    def __init__(self, *, preset="medium"):
         self.preset = preset
 
     @_fit_context(prefer_skip_nested_validation=True)
