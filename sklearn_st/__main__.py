@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from ._arrays import subset
-from ._compare import MODELS, chance, make_folds, make_models, run
+from ._compare import DEFAULT_MODELS, MODELS, chance, make_folds, make_models, run
 from ._forecasting import evaluate
 from ._report import (
     moving_most,
@@ -37,7 +37,8 @@ Compare sequence encoders by cross-validation: which way of encoding image
 sequences predicts the target best, and at what cost? Every approach is a
 scikit-learn estimator (FrameFlattener -> LSTM, FrameWise(PCA) -> LSTM,
 CNNFeatureExtractor -> LSTM, an end-to-end CNN-LSTM, a ConvLSTM, the last two also
-on frame differences (TemporalDifference), and a linear baseline on all pixels),
+on frame differences (TemporalDifference), and a linear baseline on all pixels;
+on request, the optical flow (OpticalFlow) into a PCA, a CNN or a ConvLSTM),
 scored with R^2 for numeric targets and accuracy for labels, beside a chance row
 (a DummyRegressor or DummyClassifier). Without --data it runs on the bundled
 moving digits (clips of scikit-learn's handwritten digits moving across a frame;
@@ -220,8 +221,9 @@ def _parser():
     compare.add_argument(
         "--models",
         type=_model_keys,
-        default=list(MODELS),
-        help=f"comma-separated approaches (default: {','.join(MODELS)})",
+        default=list(DEFAULT_MODELS),
+        help="comma-separated approaches from "
+        f"{','.join(MODELS)} (the flow- ones need OpenCV: the flow extra)",
     )
     compare.add_argument(
         "--n-jobs", type=int, default=None, help="parallel fits (joblib; -1: all)"

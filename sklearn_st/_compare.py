@@ -25,7 +25,15 @@ from sklearn.preprocessing import StandardScaler
 from ._arrays import subset
 from .model_selection import RecordingTimeSplit
 
-__all__ = ["MODELS", "chance", "make_folds", "make_models", "n_parameters", "run"]
+__all__ = [
+    "DEFAULT_MODELS",
+    "MODELS",
+    "chance",
+    "make_folds",
+    "make_models",
+    "n_parameters",
+    "run",
+]
 
 #: The approaches ``compare`` knows, by their command-line key.
 MODELS = {
@@ -38,7 +46,13 @@ MODELS = {
     "diff-cnn-lstm": "TemporalDifference -> CNN-LSTM",
     "diff-convlstm": "TemporalDifference -> ConvLSTM",
     "ridge": "FrameFlattener(time) -> Ridge",
+    "flow-pca": "OpticalFlow -> FrameWise(PCA 16) -> LSTM",
+    "flow-cnn": "OpticalFlow -> CNNFeatureExtractor -> LSTM",
+    "flow-convlstm": "OpticalFlow -> ConvLSTM",
 }
+#: What ``compare`` runs unless ``--models`` says otherwise: the flow pipelines
+#: need OpenCV (the flow extra), which the main job's install does not bring.
+DEFAULT_MODELS = [key for key in MODELS if not key.startswith("flow-")]
 
 
 def chance(classification):
@@ -96,6 +110,7 @@ def make_models(
         CNNFeatureExtractor,
         FrameFlattener,
         FrameWise,
+        OpticalFlow,
         TemporalDifference,
     )
 
@@ -124,6 +139,11 @@ def make_models(
             StandardScaler(),
             ridge(alphas=np.logspace(-2, 4, 13)),
         ),
+        "flow-pca": lambda: make_pipeline(OpticalFlow(), FrameWise(), lstm(**neural)),
+        "flow-cnn": lambda: make_pipeline(
+            OpticalFlow(), CNNFeatureExtractor(**neural), lstm(**neural)
+        ),
+        "flow-convlstm": lambda: make_pipeline(OpticalFlow(), convlstm(**neural)),
     }
     return {key: build[key]() for key in keys}
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sklearn_st.__main__ import main
-from sklearn_st._compare import MODELS
+from sklearn_st._compare import DEFAULT_MODELS, MODELS
 from sklearn_st.datasets import make_moving_digits
 
 TINY = [
@@ -35,17 +35,18 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
     status, out, err = _run(capsys, "compare", *TINY, "--out", str(tmp_path))
     assert status == 0
     assert "X (24, 3, 16, 16, 1) uint8" in out and "regression, R^2" in out
-    for name in MODELS.values():
+    for name in (MODELS[key] for key in DEFAULT_MODELS):
         row = re.search(rf"^{re.escape(name)}\s+(-?\d+\.\d+) ± (\d+\.\d+)\s", out, re.M)
         assert row, name
     # the progress bar counts model folds, the chance row's too
-    assert f"{(len(MODELS) + 1) * 2}/{(len(MODELS) + 1) * 2}" in err
+    n_fits = (len(DEFAULT_MODELS) + 1) * 2
+    assert f"{n_fits}/{n_fits}" in err
 
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["metric"] == "r2" and results["cv"] == 2
     assert results["data"]["X_shape"] == [24, 3, 16, 16, 1]
     assert results["data"]["task"] == "regression"
-    assert [m["key"] for m in results["models"]] == list(MODELS)
+    assert [m["key"] for m in results["models"]] == DEFAULT_MODELS
     assert results["chance"]["name"] == "chance (the training mean)"
     assert (
         results["chance"]["score_mean"] <= 0 and results["chance"]["n_parameters"] == 0
@@ -67,12 +68,14 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
         assert len(model["scores"]) == 2
         assert model["score_mean"] == pytest.approx(np.mean(model["scores"]))
         assert model["fit_seconds_mean"] > 0 and model["n_parameters"] > 0
-    ridge = results["models"][-1]
+    ridge = results["models"][DEFAULT_MODELS.index("ridge")]
     assert ridge["n_parameters"] == 2 * (3 * 16 * 16) + 2  # two outputs' coefficients
 
     table = (tmp_path / "table.md").read_text().splitlines()
     assert table[0].startswith("| approach | R^2 (mean ± std) |")
-    assert len(table) == 3 + len(MODELS) and sum("**" in row for row in table) >= 1
+    assert (
+        len(table) == 3 + len(DEFAULT_MODELS) and sum("**" in row for row in table) >= 1
+    )
     assert table[-1].startswith("| *chance (the training mean)* | *")
     figure = (tmp_path / "comparison.png").read_bytes()
     assert figure[:8] == b"\x89PNG\r\n\x1a\n" and len(figure) > 10_000
@@ -372,3 +375,18 @@ def test_main_compare_on_videos_splits_each_recording_in_time(
     assert "compare needs two or more videos" in err
     err = _error(capsys, "--video", two_videos[0], str(tmp_path / "none.mp4"))
     assert f"--video: {tmp_path / 'none.mp4'}: no such video file" in err
+
+
+def test_main_compare_offers_the_flow_pipelines(capsys, tmp_path):
+    pytest.importorskip("cv2")
+    args = [*TINY, "--models", "flow-pca,flow-cnn,flow-convlstm", "--no-progress"]
+    status, out, _ = _run(capsys, "compare", *args, "--out", str(tmp_path))
+    assert status == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert [m["key"] for m in results["models"]] == [
+        "flow-pca",
+        "flow-cnn",
+        "flow-convlstm",
+    ]
+    assert all("OpticalFlow" in m["estimator"] for m in results["models"])
+    assert "OpticalFlow -> ConvLSTM" in out
