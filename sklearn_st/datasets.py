@@ -10,7 +10,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 __all__ = [
+    "CAMERA_EFFECTS",
     "DIRECTIONS",
+    "HELD_OUT_PHOTOS",
     "PHOTOS",
     "make_moving_digits",
     "make_panning_photos",
@@ -32,10 +34,10 @@ def _glyphs(frame_height, frame_width):
     return np.rint(images).astype(np.uint8), digits.target
 
 
-def _draw_velocities(rng, n_samples, max_speed):
+def _draw_velocities(rng, n_samples, max_speed, min_speed=0.3):
     """Random velocities ``(down, right)`` in pixels per frame, with speeds from
-    0.3 to 1 times ``max_speed`` in any direction, and their angles."""
-    speed = rng.uniform(0.3 * max_speed, max_speed, size=n_samples)
+    ``min_speed`` to 1 times ``max_speed`` in any direction, and their angles."""
+    speed = rng.uniform(min_speed * max_speed, max_speed, size=n_samples)
     angle = rng.uniform(0.0, 2.0 * np.pi, size=n_samples)
     # (down, right): the angle runs counter-clockwise from east with up as north
     velocity = np.column_stack([-np.sin(angle), np.cos(angle)]) * speed[:, None]
@@ -193,12 +195,48 @@ PHOTOS = (
 )
 
 
+#: Photographs kept out of every choice of a default, to report on: two colour
+#: photographs bundled with scikit-learn (a temple in China, a flower) and six
+#: grey ones bundled with scikit-image (a cameraman, coins, the moon, and the
+#: fine textures of grass, gravel and brick), grey ones repeated into RGB.
+HELD_OUT_PHOTOS = (
+    "china",
+    "flower",
+    "camera",
+    "coins",
+    "moon",
+    "grass",
+    "gravel",
+    "brick",
+)
+
+#: What real cameras add, as ``make_panning_photos`` parameters: sensor noise,
+#: motion in whole pixels (jerky, not smooth), speeds down to zero, and finer
+#: texture (each photograph twice as large against the frame).
+CAMERA_EFFECTS = {"noise": 4.0, "integer_motion": True, "min_speed": 0.0, "scale": 8}
+
+
+def _load_photo(name):
+    """A bundled photograph as ``(height, width, 3)``."""
+    import skimage.data
+
+    if name in ("china", "flower"):
+        from sklearn.datasets import load_sample_image
+
+        return load_sample_image(f"{name}.jpg")
+    if name == "motorcycle":
+        return skimage.data.stereo_motorcycle()[0]
+    image = getattr(skimage.data, name)()
+    if image.ndim == 2:
+        image = np.repeat(image[..., None], 3, axis=-1)
+    return image
+
+
 @functools.lru_cache(maxsize=4)
-def _photos(side):
-    """scikit-image's colour photographs, scaled so that the shorter side is
-    ``side`` pixels, as float32 arrays ``(height, width, 3)`` on 0-255."""
+def _photos(side, names=PHOTOS):
+    """The photographs ``names``, scaled so that the shorter side is ``side``
+    pixels, as float32 arrays ``(height, width, 3)`` on 0-255."""
     try:
-        import skimage.data
         from skimage.transform import rescale
     except ImportError as error:  # pragma: no cover - depends on the install
         raise ImportError(
@@ -207,11 +245,8 @@ def _photos(side):
             "checkout)."
         ) from error
     photos = []
-    for name in PHOTOS:
-        if name == "motorcycle":
-            image = skimage.data.stereo_motorcycle()[0]
-        else:
-            image = getattr(skimage.data, name)()
+    for name in names:
+        image = _load_photo(name)
         scaled = rescale(
             image.astype(np.float32),
             side / min(image.shape[:2]),
@@ -243,6 +278,11 @@ def _window(photo, top, left, height, width):
         "n_frames": [Interval(Integral, 2, None, closed="left")],
         "frame_size": [Interval(Integral, 8, None, closed="left"), tuple],
         "target": [StrOptions({"velocity", "direction"})],
+        "photos": [StrOptions({"tuning", "held-out"}), tuple, list],
+        "noise": [Interval(Real, 0, None, closed="left")],
+        "integer_motion": ["boolean"],
+        "min_speed": [Interval(Real, 0, 1, closed="both")],
+        "scale": [Interval(Real, 2, None, closed="left")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -253,6 +293,11 @@ def make_panning_photos(
     frame_size=32,
     *,
     target="velocity",
+    photos="tuning",
+    noise=0.0,
+    integer_motion=False,
+    min_speed=0.3,
+    scale=4,
     random_state=None,
 ):
     """Clips of real colour photographs seen by a camera panning at constant speed.
@@ -282,9 +327,33 @@ def make_panning_photos(
 
         - 'velocity': float64 of shape (n_samples, 2), how the picture moves in
           the frame, in pixels per frame as ``(down, right)`` (the camera pans the
-          other way), with speeds from 0.3 to 1 times a twelfth of the frame side;
+          other way), with speeds from ``min_speed`` to 1 times a twelfth of the
+          frame side;
         - 'direction': str of shape (n_samples,), the nearest of the eight compass
           directions in :data:`DIRECTIONS` of that motion (up is north).
+
+    photos : {'tuning', 'held-out'} or tuple of str, default='tuning'
+        The photographs: 'tuning', the eight of :data:`PHOTOS` (on which the
+        package's defaults were chosen); 'held-out', the eight of
+        :data:`HELD_OUT_PHOTOS` (never used to choose one: report on these);
+        or names from either.
+
+    noise : float, default=0.0
+        Standard deviation of Gaussian sensor noise added to every frame, on
+        0-255.
+
+    integer_motion : bool, default=False
+        Move the window in whole pixels (its position rounded every frame), so
+        that the motion jerks as on a sensor read out without sub-pixel
+        interpolation; ``y`` stays the camera's constant velocity.
+
+    min_speed : float, default=0.3
+        The slowest speed, as a fraction of the fastest; 0 allows near-zero
+        speeds.
+
+    scale : float, default=4
+        The shorter side of each photograph in frame sides: larger is finer
+        texture.
 
     random_state : int, RandomState instance or None, default=None
         Determines every random choice; an int gives the same clips every call.
@@ -308,8 +377,17 @@ def make_panning_photos(
     if min(height, width) < 8:
         raise ValueError(f"frame_size must be at least 8 pixels, got {frame_size}.")
     rng = check_random_state(random_state)
-    photos = _photos(4 * min(height, width))
-    velocity, angle = _draw_velocities(rng, n_samples, min(height, width) / 12)
+    names = {"tuning": PHOTOS, "held-out": HELD_OUT_PHOTOS}.get(photos, photos)
+    unknown = sorted(set(names) - set(PHOTOS) - set(HELD_OUT_PHOTOS))
+    if unknown or not names or isinstance(names, str):
+        raise ValueError(
+            "photos must be 'tuning', 'held-out' or names from PHOTOS and "
+            f"HELD_OUT_PHOTOS, got {photos!r}."
+        )
+    photos = _photos(round(scale * min(height, width)), tuple(names))
+    velocity, angle = _draw_velocities(
+        rng, n_samples, min(height, width) / 12, min_speed
+    )
     chosen = rng.randint(len(photos), size=n_samples)
     # the window moves against the picture: corner(t) = start - velocity * t
     travel = -velocity * (n_frames - 1)
@@ -323,8 +401,14 @@ def make_panning_photos(
         start = low + rng.uniform(size=(len(clips), 2)) * span
         for t in range(n_frames):
             corner = start - velocity[clips] * t
+            if integer_motion:
+                corner = np.rint(corner)
             window = _window(photo, corner[:, 0], corner[:, 1], height, width)
             X[clips, t] = np.clip(np.rint(window), 0, 255).astype(np.uint8)
+    if noise:
+        for i in range(n_samples):  # a clip at a time: no float copy of X
+            noisy = X[i] + rng.normal(0.0, noise, size=X.shape[1:])
+            X[i] = np.clip(np.rint(noisy), 0, 255).astype(np.uint8)
     y = velocity if target == "velocity" else _directions(angle)
     return X, y
 

@@ -142,3 +142,74 @@ def test_make_panning_photos_rejects_bad_parameters():
         make_panning_photos(2, frame_size=(4, 30))
     with pytest.raises(ValueError, match="'target' parameter"):
         make_panning_photos(2, target="digit")
+    with pytest.raises(ValueError, match="photos must be 'tuning', 'held-out' or"):
+        make_panning_photos(2, photos=("astronaut", "lena"))
+    with pytest.raises(ValueError, match="'min_speed' parameter"):
+        make_panning_photos(2, min_speed=1.5)
+
+
+def test_held_out_photos_are_apart_from_the_tuning_ones():
+    from sklearn_st.datasets import HELD_OUT_PHOTOS, PHOTOS
+
+    assert not set(PHOTOS) & set(HELD_OUT_PHOTOS) and len(HELD_OUT_PHOTOS) == 8
+
+
+@needs_skimage
+def test_make_panning_photos_on_held_out_photos_with_camera_effects():
+    from sklearn_st.datasets import CAMERA_EFFECTS
+
+    tuning, _ = make_panning_photos(30, n_frames=3, frame_size=16, random_state=0)
+    held_out, _ = make_panning_photos(
+        30, n_frames=3, frame_size=16, photos="held-out", random_state=0
+    )
+    assert held_out.shape == tuning.shape and not np.array_equal(held_out, tuning)
+    X, y = make_panning_photos(
+        30,
+        n_frames=3,
+        frame_size=16,
+        photos="held-out",
+        random_state=0,
+        **CAMERA_EFFECTS,
+    )
+    assert X.shape == (30, 3, 16, 16, 3) and X.dtype == np.uint8
+    assert np.hypot(*y.T).min() < 0.3 * 16 / 12  # slower than the default's slowest
+
+
+@needs_skimage
+def test_make_panning_photos_noise_adds_sensor_noise_to_the_same_clips():
+    clean, y = make_panning_photos(10, n_frames=3, frame_size=16, random_state=0)
+    noisy, y_noisy = make_panning_photos(
+        10, n_frames=3, frame_size=16, noise=5.0, random_state=0
+    )
+    np.testing.assert_array_equal(y, y_noisy)
+    difference = noisy.astype(float) - clean
+    assert 4.0 < difference.std() < 5.5 and abs(difference.mean()) < 0.5
+
+
+@needs_skimage
+def test_make_panning_photos_integer_motion_moves_in_whole_pixels():
+    X, y = make_panning_photos(
+        10, n_frames=4, frame_size=24, integer_motion=True, random_state=0
+    )
+    for clip, velocity in zip(X, y, strict=True):
+        for t in range(3):
+            shift = _best_shift(clip[t], clip[t + 1], 4)
+            h, w = clip.shape[:2]
+            dr, dc = shift
+            a = clip[t][max(0, -dr) : h - max(0, dr), max(0, -dc) : w - max(0, dc)]
+            b = clip[t + 1][max(0, dr) : h - max(0, -dr), max(0, dc) : w - max(0, -dc)]
+            np.testing.assert_array_equal(a, b)  # an exact whole-pixel shift
+            assert np.all(np.abs(shift - velocity) < 1.0)
+
+
+@needs_skimage
+def test_make_panning_photos_scale_gives_finer_texture():
+    coarse, _ = make_panning_photos(40, n_frames=2, frame_size=16, random_state=0)
+    fine, _ = make_panning_photos(
+        40, n_frames=2, frame_size=16, scale=8, random_state=0
+    )
+
+    def detail(X):
+        return np.abs(np.diff(X.astype(float), axis=3)).mean()
+
+    assert detail(fine) > 1.3 * detail(coarse)
