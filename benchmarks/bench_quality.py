@@ -2,7 +2,7 @@
 
 Run by hand: python benchmarks/bench_quality.py [--data digits|photos]
 [--target velocity|digit|direction] [--n-samples 1000] [--no-clutter]
-[--photos held-out|tuning] [--no-effects] [--models SUBSTRING ...]
+[--photos held-out|tuning] [--photo-sets clean camera] [--models SUBSTRING ...]
 
 'digits': moving handwritten digits, clean clips and clips with a static
 distractor digit; 'photos': photographs panned by a camera (32x32x3, velocity or
@@ -126,8 +126,7 @@ def models(target, random_state):
 def data_sets(args):
     """``(name, X, y)`` for each set of clips the run covers."""
     if args.data == "photos":
-        effects = [False] if args.no_effects else [False, True]
-        for camera in effects:
+        for camera in (kind == "camera" for kind in args.photo_sets):
             X, y = make_panning_photos(
                 args.n_samples,
                 args.n_frames,
@@ -163,7 +162,11 @@ def main():
     parser.add_argument("--no-clutter", action="store_true", help="clean clips only")
     parser.add_argument("--photos", choices=["held-out", "tuning"], default="held-out")
     parser.add_argument(
-        "--no-effects", action="store_true", help="photos without camera effects"
+        "--photo-sets",
+        nargs="+",
+        choices=["clean", "camera"],
+        default=["clean", "camera"],
+        help="photos: clean clips, and clips with the camera effects",
     )
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument(

@@ -15,6 +15,7 @@ __all__ = [
     "FlatFrames",
     "LazySamples",
     "is_indexable_array",
+    "lazy_or_computed",
     "sample_chunks",
     "subset",
     "take_samples",
@@ -140,6 +141,19 @@ class LazySamples:
 
     def __repr__(self):
         return f"{type(self).__name__}({self.X!r}, sample_shape={self.sample_shape})"
+
+
+def lazy_or_computed(X, X_checked, make):
+    """The output of a per-sample transform of ``X``: ``make(source)`` builds a
+    :class:`LazySamples` over ``source`` (``X`` itself for a memmap, else the
+    validated ``X_checked``). Returned as it is, computed when read, for a memmap
+    or another indexable array; else computed now, a chunk of samples at a time.
+    """
+    memmap = isinstance(X, np.memmap)
+    lazy = make(X if memmap else X_checked)
+    if memmap or is_indexable_array(X_checked):
+        return lazy
+    return np.asarray(lazy)
 
 
 class FlatFrames(LazySamples):

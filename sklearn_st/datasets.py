@@ -9,6 +9,8 @@ from sklearn.datasets import load_digits
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ._optional import require
+
 __all__ = [
     "CAMERA_EFFECTS",
     "DIRECTIONS",
@@ -212,8 +214,8 @@ HELD_OUT_PHOTOS = (
 
 #: What real cameras add, as ``make_panning_photos`` parameters: sensor noise,
 #: motion in whole pixels (jerky, not smooth), speeds down to zero, and finer
-#: texture (each photograph twice as large against the frame).
-CAMERA_EFFECTS = {"noise": 4.0, "integer_motion": True, "min_speed": 0.0, "scale": 8}
+#: texture (each photograph half as large against the frame: more of it in view).
+CAMERA_EFFECTS = {"noise": 4.0, "integer_motion": True, "min_speed": 0.0, "scale": 2}
 
 
 def _load_photo(name):
@@ -236,14 +238,12 @@ def _load_photo(name):
 def _photos(side, names=PHOTOS):
     """The photographs ``names``, scaled so that the shorter side is ``side``
     pixels, as float32 arrays ``(height, width, 3)`` on 0-255."""
-    try:
-        from skimage.transform import rescale
-    except ImportError as error:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "make_panning_photos needs scikit-image, whose photographs it pans "
-            'over: pip install "sklearn_st[photos]" (or ".[photos]" from a '
-            "checkout)."
-        ) from error
+    rescale = require(
+        "skimage.transform",
+        extra="photos",
+        package="scikit-image (whose photographs it pans over)",
+        needed_by="make_panning_photos",
+    ).rescale
     photos = []
     for name in names:
         image = _load_photo(name)
@@ -352,8 +352,8 @@ def make_panning_photos(
         speeds.
 
     scale : float, default=4
-        The shorter side of each photograph in frame sides: larger is finer
-        texture.
+        The shorter side of each photograph in frame sides: smaller is finer
+        texture (more of the photograph in each frame), larger is zoomed in.
 
     random_state : int, RandomState instance or None, default=None
         Determines every random choice; an int gives the same clips every call.

@@ -17,18 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._optional import require
+
 __all__ = ["VideoClips", "read_video", "sliding_clips"]
 
 
 def _av():
-    try:
-        import av
-    except ImportError as error:  # pragma: no cover - depends on the install
-        raise ImportError(
-            'reading video needs PyAV: pip install "sklearn_st[video]" (or '
-            '".[video]" from a checkout).'
-        ) from error
-    return av
+    return require("av", extra="video", package="PyAV", needed_by="reading video")
 
 
 class VideoWriter:

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from .._arrays import LazySamples, is_indexable_array
+from .._arrays import LazySamples, lazy_or_computed
 from .._validation import validate_sequences
 
 __all__ = ["TemporalDifference", "difference_dtype"]
@@ -150,15 +150,16 @@ class TemporalDifference(TransformerMixin, BaseEstimator):
             A lazy view for a memmap or another indexable array.
         """
         check_is_fitted(self)
-        memmap = isinstance(X, np.memmap)
         X_checked = validate_sequences(self, X, reset=False)
         n_frames = X_checked.shape[1] - (0 if self.keep_first else self.order)
         sample_shape = (n_frames, *X_checked.shape[2:])
-        source = X if memmap else X_checked
-        lazy = _LazyDifferences(source, sample_shape, self.order, self.keep_first)
-        if memmap or is_indexable_array(X_checked):
-            return lazy
-        return np.asarray(lazy)  # computed a chunk of samples at a time
+        return lazy_or_computed(
+            X,
+            X_checked,
+            lambda source: _LazyDifferences(
+                source, sample_shape, self.order, self.keep_first
+            ),
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,7 +5,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._arrays import LazySamples, is_indexable_array, value_range
+from .._arrays import LazySamples, lazy_or_computed, value_range
+from .._optional import require
 from .._validation import validate_sequences
 
 __all__ = ["OpticalFlow"]
@@ -19,15 +20,12 @@ _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 def _cv2():
-    try:
-        import cv2
-    except ImportError as error:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "OpticalFlow needs OpenCV: pip install "
-            '"sklearn_st[flow]" (or ".[flow]" from a checkout), which installs '
-            "opencv-python-headless."
-        ) from error
-    return cv2
+    return require(
+        "cv2",
+        extra="flow",
+        package="OpenCV (opencv-python-headless)",
+        needed_by="OpticalFlow",
+    )
 
 
 def _grey_uint8(samples, low, high):
@@ -188,7 +186,8 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
         X = validate_sequences(self, X, reset=True)
         if X.shape[1] < 2:
             raise ValueError(
-                f"OpticalFlow needs at least 2 frames, but X of shape {X.shape} has "
+                "OpticalFlow needs more than 1 frame (it measures the motion "
+                f"between consecutive frames), but X of shape {X.shape} has "
                 f"{X.shape[1]} (axis 1; of 2-D X: {X.shape[1]} feature(s))."
             )
         low, high = value_range(X)
@@ -212,15 +211,16 @@ width, 2)
             indexable array.
         """
         check_is_fitted(self)
-        memmap = isinstance(X, np.memmap)
         X_checked = validate_sequences(self, X, reset=False)
         frames = X_checked.shape[2:4] if X_checked.ndim >= 4 else (1, 1)
         sample_shape = (X_checked.shape[1] - 1, *frames, 2)
-        source = X if memmap else X_checked
-        lazy = _LazyFlow(source, sample_shape, self.preset, *self.data_range_)
-        if memmap or is_indexable_array(X_checked):
-            return lazy
-        return np.asarray(lazy)  # computed a chunk of samples at a time
+        return lazy_or_computed(
+            X,
+            X_checked,
+            lambda source: _LazyFlow(
+                source, sample_shape, self.preset, *self.data_range_
+            ),
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
