@@ -3,6 +3,7 @@
 Run by hand: python benchmarks/bench_quality.py [--data digits|photos]
 [--target velocity|digit|direction] [--n-samples 1000] [--no-clutter]
 [--photos held-out|tuning] [--photo-sets clean camera] [--models SUBSTRING ...]
+[--pooling avg|flatten|keypoints]
 
 'digits': moving handwritten digits, clean clips and clips with a static
 distractor digit; 'photos': photographs panned by a camera (32x32x3, velocity or
@@ -172,6 +173,12 @@ def main():
     parser.add_argument(
         "--models", nargs="*", default=[], help="run only models whose name has one"
     )
+    parser.add_argument(
+        "--pooling",
+        choices=["avg", "flatten", "keypoints"],
+        default=None,
+        help="the per-frame CNNs' pooling (default: each model's own)",
+    )
     args = parser.parse_args()
     print(describe())
 
@@ -198,6 +205,12 @@ def main():
         for name, model in models(args.target, args.random_state).items():
             if args.models and not any(m in name for m in args.models):
                 continue
+            if args.pooling:
+                params = model.get_params()
+                model.set_params(
+                    **{k: args.pooling for k in params if k.endswith("pooling")}
+                )
+                name = f"{name} [pooling={args.pooling}]"
             start = time.perf_counter()
             model.fit(X_train, y_train)
             fit_s = time.perf_counter() - start

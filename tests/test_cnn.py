@@ -182,4 +182,13 @@ def test_cnn_feature_extractor_documents_its_own_defaults():
     doc = CNNFeatureExtractor.__doc__
     assert "n_features : int, default=32" in doc
     assert "max_epochs : int, default=20" in doc
-    assert "pooling : {'avg', 'flatten'}, default='flatten'" in doc
+    assert "pooling : {'avg', 'flatten', 'keypoints'}, default='flatten'" in doc
+
+
+def test_keypoint_pooling_fits_transforms_and_round_trips():
+    X, y = make_moving_digits(24, n_frames=3, frame_size=16, random_state=0)
+    cnn = CNNFeatureExtractor(pooling="keypoints", **FAST).fit(X, y)
+    features = cnn.transform(X)
+    assert features.shape == (24, 3, 6) and np.isfinite(features).all()
+    restored = pickle.loads(pickle.dumps(cnn))
+    np.testing.assert_array_equal(restored.transform(X), features)

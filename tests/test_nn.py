@@ -16,6 +16,7 @@ from sklearn_st.nn import (
     FrameEncoder,
     FrameFeatures,
     LSTMNet,
+    SpatialSoftArgmax,
     TimeMeanNet,
     btchw_shape,
     frame_kernel_size,
@@ -301,7 +302,9 @@ def test_frame_encoder_keeps_position_with_flatten_only():
 
 
 def test_frame_encoder_rejects_unknown_pooling():
-    with pytest.raises(ValueError, match="pooling must be 'avg' or 'flatten'"):
+    with pytest.raises(
+        ValueError, match="pooling must be 'avg', 'flatten' or 'keypoints'"
+    ):
         FrameEncoder(in_channels=1, frame_size=(4, 4), pooling="max")
 
 
@@ -364,3 +367,51 @@ def test_modules_take_numpy_sizes():
             kernel_size=3,
             padding="valid",
         )
+
+
+def _blob_frames(shift, side=16):
+    """A frame with a bright square away from the borders, and the frame shifted."""
+    frame = torch.zeros(1, 1, side, side)
+    frame[..., side // 4 : side // 4 + 4, side // 4 : side // 4 + 4] = 1.0
+    return frame, torch.roll(frame, shifts=shift, dims=(2, 3))
+
+
+@pytest.mark.parametrize("pooling", ["flatten", "keypoints"])
+def test_frame_encoder_pooling_that_keeps_position_sees_a_shift(pooling):
+    torch.manual_seed(0)
+    encoder = FrameEncoder(
+        in_channels=1,
+        frame_size=(16, 16),
+        channels=(4, 4),
+        n_features=8,
+        pooling=pooling,
+    ).eval()
+    frame, shifted = _blob_frames((2, 2))
+    assert encoder(frame).shape == (1, 8)
+    assert not torch.allclose(encoder(frame), encoder(shifted), atol=1e-4)
+
+
+def test_frame_encoder_average_pooling_is_blind_to_a_shift():
+    torch.manual_seed(0)
+    encoder = FrameEncoder(
+        in_channels=1,
+        frame_size=(32, 32),
+        channels=(4, 4),
+        n_features=8,
+        pooling="avg",
+    ).eval()
+    # a shift by the pooling's stride, away from the borders: the same features
+    frame, shifted = _blob_frames((4, 4), side=32)
+    torch.testing.assert_close(encoder(frame), encoder(shifted))
+
+
+def test_spatial_soft_argmax_gives_where_each_channel_peaks():
+    maps = torch.full((2, 2, 5, 9), -20.0)
+    maps[:, 0, 4, 0] = 20.0  # bottom left
+    maps[:, 1, 2, 8] = 20.0  # middle right
+    keypoints = SpatialSoftArgmax(frame_size=(5, 9))(maps)
+    # rows of both channels, then their columns, on [-1, 1]
+    expected = torch.tensor([[1.0, 0.0, -1.0, 1.0]]).expand(2, -1)
+    torch.testing.assert_close(keypoints, expected, atol=1e-4, rtol=0)
+    one_pixel = SpatialSoftArgmax(frame_size=(1, 1))(torch.randn(3, 4, 1, 1))
+    torch.testing.assert_close(one_pixel, torch.zeros(3, 8))

@@ -18,7 +18,7 @@ class FrameCNNMixin:
         # sizes are checked where the module is built (sklearn_st.nn._sizes)
         "channels": "no_validation",
         "n_features": [Interval(Integral, 1, None, closed="left")],
-        "pooling": [StrOptions({"avg", "flatten"})],
+        "pooling": [StrOptions({"avg", "flatten", "keypoints"})],
     }
     _param_docs = {
         "channels": (
@@ -28,10 +28,12 @@ class FrameCNNMixin:
         ),
         "n_features": ("int", "Features the CNN extracts from each frame."),
         "pooling": (
-            "{'avg', 'flatten'}",
+            "{'avg', 'flatten', 'keypoints'}",
             "How the CNN's last feature map becomes a vector: 'avg' averages it over "
             "space (what is in the frame, wherever it is: shape, texture), "
-            "'flatten' keeps every position (what is where: position and motion).",
+            "'flatten' keeps every position (what is where: position and motion), "
+            "'keypoints' gives where each channel's feature is, to a fraction of a "
+            "pixel (a spatial soft-argmax, as deep spatial autoencoders).",
         ),
     }
 

@@ -19,6 +19,7 @@ from ._cnn import (
     FrameDecoder,
     FrameEncoder,
     FrameFeatures,
+    SpatialSoftArgmax,
     TimeMeanNet,
     per_frame,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "FrameEncoder",
     "FrameFeatures",
     "LSTMNet",
+    "SpatialSoftArgmax",
     "TimeMeanNet",
     "btchw_shape",
     "frame_kernel_size",

@@ -32,6 +32,40 @@ def _block_sizes(frame_size, n_blocks):
     return sizes
 
 
+class SpatialSoftArgmax(nn.Module):
+    """Feature maps ``(N, channels, height, width)`` to keypoints ``(N, 2 *
+    channels)``: each channel's softmax over space (at a learned temperature)
+    and the expected row and column under it, in [-1, 1], rows first.
+
+    The keypoint layer of deep spatial autoencoders (Finn et al., 2016): where a
+    feature is, to a fraction of a pixel, rather than how strong it is. A frame
+    module.
+
+    References
+    ----------
+    C. Finn, X. Y. Tan, Y. Duan, T. Darrell, S. Levine and P. Abbeel, "Deep Spatial
+    Autoencoders for Visuomotor Learning", ICRA 2016.
+    https://arxiv.org/abs/1509.06113
+    """
+
+    def __init__(self, *, frame_size: tuple[int, int]):
+        super().__init__()
+        height, width = (positive_int("frame height", n) for n in frame_size)
+        rows = torch.linspace(-1.0, 1.0, height) if height > 1 else torch.zeros(1)
+        cols = torch.linspace(-1.0, 1.0, width) if width > 1 else torch.zeros(1)
+        self.register_buffer("rows", rows, persistent=False)
+        self.register_buffer("cols", cols, persistent=False)
+        self.log_temperature = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = x.shape
+        logits = x.float().flatten(2) / self.log_temperature.exp()
+        weights = torch.softmax(logits, dim=-1).view(n, c, h, w)
+        row = (weights.sum(dim=3) * self.rows).sum(dim=-1)
+        col = (weights.sum(dim=2) * self.cols).sum(dim=-1)
+        return torch.cat([row, col], dim=1)
+
+
 class FrameEncoder(nn.Module):
     """A small CNN: frames ``(N, channels, height, width)`` to ``(N, n_features)``.
 
@@ -41,8 +75,9 @@ class FrameEncoder(nn.Module):
     (skipped once a side of the map is 1 pixel). Average pooling, not max pooling,
     so that the maps keep where things are to a fraction of a pixel. The last map
     becomes a vector by global average pooling (``pooling='avg'``: what is there,
-    wherever it is) or by flattening (``'flatten'``: what is where), then a linear
-    layer gives ``n_features``.
+    wherever it is), by flattening (``'flatten'``: what is where) or by a spatial
+    soft-argmax (``'keypoints'``: where each channel's feature is, see
+    :class:`SpatialSoftArgmax`), then a linear layer gives ``n_features``.
 
     Parameters
     ----------
@@ -54,7 +89,7 @@ class FrameEncoder(nn.Module):
         Output channels of each block.
     n_features : int, default=64
         Length of the feature vector.
-    pooling : {'avg', 'flatten'}, default='flatten'
+    pooling : {'avg', 'flatten', 'keypoints'}, default='flatten'
         How the last feature map becomes a vector.
     kernel_size : int, default=3
         Side of the (odd) convolution kernels; 1 on 1x1 frames (see
@@ -72,8 +107,10 @@ class FrameEncoder(nn.Module):
         kernel_size: int = 3,
     ):
         super().__init__()
-        if pooling not in ("avg", "flatten"):
-            raise ValueError(f"pooling must be 'avg' or 'flatten', got {pooling!r}")
+        if pooling not in ("avg", "flatten", "keypoints"):
+            raise ValueError(
+                f"pooling must be 'avg', 'flatten' or 'keypoints', got {pooling!r}"
+            )
         channels = positive_ints("channels", channels)
         n_features = positive_int("n_features", n_features)
         kernel_size = frame_kernel_size(kernel_size, frame_size)
@@ -88,7 +125,11 @@ class FrameEncoder(nn.Module):
         if pooling == "avg":
             layers.append(nn.AdaptiveAvgPool2d(1))
             size = (1, 1)
-        layers += [nn.Flatten(), nn.Linear(n_in * math.prod(size), n_features)]
+        if pooling == "keypoints":
+            layers.append(SpatialSoftArgmax(frame_size=size))
+            layers.append(nn.Linear(2 * n_in, n_features))
+        else:
+            layers += [nn.Flatten(), nn.Linear(n_in * math.prod(size), n_features)]
         self.layers = nn.Sequential(*layers)
         self.n_features = n_features
 
