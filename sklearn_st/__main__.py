@@ -513,9 +513,9 @@ def _split(data, args, classification, fail):
     return folds, what
 
 
-def _write_results(out, results, *, files=None, figure=None):
+def _write_results(out, results, *, files=None, figures=None):
     """Write ``results`` as ``results.json``, each of ``files`` (name: text) and
-    the figure that ``figure(folder)`` draws and returns the path of into the
+    the pictures that ``figures(folder)`` draws and returns the paths of into the
     folder ``out``; say what was written."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -524,9 +524,9 @@ def _write_results(out, results, *, files=None, figure=None):
     for name, text in texts.items():
         (out / name).write_text(text)
         written.append(out / name)
-    if figure is not None:
+    if figures is not None:
         try:
-            written.append(figure(out))
+            written += figures(out)
         except ImportError:
             print(
                 "no figure: matplotlib is not installed (pip install "
@@ -626,9 +626,11 @@ def compare(args, fail):
         args.out,
         results,
         files={"table.md": _markdown_table(report, metric, chance_row)},
-        figure=lambda out: plot_comparison(
-            report, X, metric=metric, path=out / "comparison.png", chance=chance_row
-        ),
+        figures=lambda out: [
+            plot_comparison(
+                report, X, metric=metric, path=out / "comparison.png", chance=chance_row
+            )
+        ],
     )
     return results
 
@@ -650,7 +652,7 @@ def _forecast_split(data, args):
             f"trained on the first {share}% of each recording, tested on the rest "
             "(no training clip shares a frame with a test clip)"
         )
-        return subset(X, train), np.asarray(X[test]), what
+        return subset(X, train), X[test], what
     if data.groups is not None:
         splitter = GroupShuffleSplit(
             1, test_size=args.test_size, random_state=args.random_state
@@ -682,6 +684,9 @@ def forecast(args, fail):
     if not 0 < args.test_size < 1:
         fail(f"--test-size must lie between 0 and 1, got {args.test_size}")
     X_train, X_test, split = _forecast_split(data, args)
+    bad = [i for i in args.clips or () if not 0 <= i < len(X_test)]
+    if bad:  # before the fit, not after it
+        fail(f"--clips {bad}: there are {len(X_test)} test clips")
     params = {"horizon": args.horizon, "random_state": args.random_state}
     if args.max_epochs:
         params["max_epochs"] = args.max_epochs
@@ -731,17 +736,15 @@ def forecast(args, fail):
     context = X_test[:, : -args.horizon]
     truth = X_test[:, -args.horizon :]
     samples = args.clips or moving_most(context, truth)
-    bad = [i for i in samples if not 0 <= i < len(X_test)]
-    if bad:
-        fail(f"--clips {bad}: there are {len(X_test)} test clips")
-    files = []
 
-    def figure(out):
-        path = plot_forecast(
-            context, truth, forecasts, path=out / "forecast.png", samples=samples
-        )
+    def figures(out):
+        paths = [
+            plot_forecast(
+                context, truth, forecasts, path=out / "forecast.png", samples=samples
+            )
+        ]
         if args.animation:
-            files.append(
+            paths.append(
                 write_forecast_animation(
                     context,
                     truth,
@@ -750,12 +753,10 @@ def forecast(args, fail):
                     samples=samples,
                 )
             )
-        return path
+        return paths
 
-    # a picture where the samples are frames
-    _write_results(args.out, results, figure=figure if X.ndim >= 4 else None)
-    if files:
-        print("wrote " + ", ".join(str(path) for path in files))
+    # pictures where the samples are frames
+    _write_results(args.out, results, figures=figures if X.ndim >= 4 else None)
     return results
 
 

@@ -42,8 +42,11 @@ def _timeline(X, groups, gap):
     if hasattr(X, "start_frames"):
         time = np.asarray(X.start_frames)
         overlap = (X.n_frames - 1) * X.step + 1
-    else:
-        time = np.arange(n)
+    else:  # the position of each sample among those of its recording
+        time = np.empty(n, dtype=np.intp)
+        for g in np.unique(groups):
+            mine = np.flatnonzero(groups == g)
+            time[mine] = np.arange(len(mine))
         overlap = 1
     reach = overlap if gap == "auto" else int(gap) + 1
     return groups, time, reach

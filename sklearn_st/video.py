@@ -82,7 +82,6 @@ class _Index:
     height: int
     width: int
     time_base: float
-    fps: float
 
     def __len__(self):
         return len(self.pts)
@@ -138,8 +137,6 @@ def _index(path):
         context = stream.codec_context
         height, width = context.height, context.width
         time_base = float(stream.time_base or 0)
-        rate = stream.average_rate or stream.guessed_rate
-        fps = float(rate) if rate else float("nan")
     if not pts or not height or not width:
         raise ValueError(f"{path}: the video stream has no timed frames to read.")
     pts = np.asarray(pts, dtype=np.int64)
@@ -147,7 +144,7 @@ def _index(path):
     pts, keys = pts[order], np.asarray(keys)[order]
     pts, first = np.unique(pts, return_index=True)
     keyframes = np.flatnonzero(keys[first])
-    return _Index(path, pts, keyframes, height, width, time_base, fps)
+    return _Index(path, pts, keyframes, height, width, time_base)
 
 
 def _output_size(index, size):
@@ -496,18 +493,20 @@ class VideoClips:
         if len(self.groups) == 0:
             raise ValueError("every clip of the videos spans a scene cut.")
         self.frame_counts = np.array([len(i) for i in self._indexes])
-        self.start_times = np.array(
-            [
-                (self._indexes[f].pts[s] - self._indexes[f].pts[0])
-                * self._indexes[f].time_base
-                for f, s in zip(self.groups, self.start_frames, strict=True)
-            ],
-            dtype=np.float64,
-        )
         self._cache = OrderedDict()
         self._cached_bytes = 0
 
     dtype = np.dtype(np.uint8)
+
+    @property
+    def start_times(self):
+        """Each clip's start in seconds from its file's first frame."""
+        times = np.empty(len(self.groups))
+        for f, index in enumerate(self._indexes):
+            mine = self.groups == f
+            start = index.pts[self.start_frames[mine]] - index.pts[0]
+            times[mine] = start * index.time_base
+        return times
 
     @property
     def shape(self):
@@ -566,7 +565,6 @@ class VideoClips:
         part._cache, part._cached_bytes = OrderedDict(), 0
         part.groups = self.groups[ids]
         part.start_frames = self.start_frames[ids]
-        part.start_times = self.start_times[ids]
         return part
 
     def __array__(self, dtype=None, copy=None):
@@ -578,8 +576,9 @@ class VideoClips:
         array: cached frames copied, the others decoded file by file."""
         out = np.empty((len(ids), *self.shape[1:]), dtype=np.uint8)
         offsets = np.arange(self.n_frames) * self.step
-        for f in np.unique(self.groups[ids]):
-            rows = np.flatnonzero(self.groups[ids] == f)
+        files = self.groups[ids]
+        for f in np.unique(files):
+            rows = np.flatnonzero(files == f)
             frames = self.start_frames[ids[rows]][:, None] + offsets  # (rows, t)
             targets = {}  # frame: where it goes in out
             for r, t in np.ndindex(frames.shape):

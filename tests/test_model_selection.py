@@ -73,6 +73,15 @@ def test_recording_time_split_on_arrays_uses_groups_and_gap():
         next(RecordingTimeSplit(2).split(X, groups=groups[:5]))
 
 
+def test_recording_time_split_gap_counts_samples_of_the_recording():
+    # two recordings interleaved: a gap of 1 leaves out one sample of the same
+    # recording on each side of its test stretch, wherever the samples lie
+    groups = np.tile([0, 1], 6)
+    train, test = next(RecordingTimeSplit(3, gap=1).split(np.zeros(12), groups=groups))
+    np.testing.assert_array_equal(test, [0, 1, 2, 3])  # 2 of each recording
+    np.testing.assert_array_equal(train, [6, 7, 8, 9, 10, 11])
+
+
 def test_recording_time_split_works_as_cv_of_scikit_learn():
     from sklearn.linear_model import Ridge
 

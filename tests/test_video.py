@@ -161,6 +161,7 @@ def test_video_clips_subset_stays_lazy_with_its_clips_own_times(videos, decoded)
     assert isinstance(part, VideoClips) and part.shape == (3, 4, 32, 32, 3)
     np.testing.assert_array_equal(part.groups, clips.groups[[7, 2, 8]])
     np.testing.assert_array_equal(part.start_frames, [0, 20, 10])
+    np.testing.assert_array_equal(part.start_times, clips.start_times[[7, 2, 8]])
     assert not part._cache
     np.testing.assert_array_equal(part[1], decoded[0][20:24])
     np.testing.assert_array_equal(part[[0, 2]], clips[[7, 8]])

@@ -50,7 +50,8 @@ class SpatialSoftArgmax(nn.Module):
 
     def __init__(self, *, frame_size: tuple[int, int]):
         super().__init__()
-        height, width = (positive_int("frame height", n) for n in frame_size)
+        height = positive_int("frame height", frame_size[0])
+        width = positive_int("frame width", frame_size[1])
         rows = torch.linspace(-1.0, 1.0, height) if height > 1 else torch.zeros(1)
         cols = torch.linspace(-1.0, 1.0, width) if width > 1 else torch.zeros(1)
         self.register_buffer("rows", rows, persistent=False)
