@@ -1,8 +1,8 @@
 """Command line: ``python -m sklearn_st compare`` finds the best encoder for your
 clips; ``python -m sklearn_st forecast`` forecasts their next frames.
 
-``compare`` cross-validates each approach as a scikit-learn estimator on the bundled
-moving digits or on your own arrays, shows a progress bar, prints a table and
+``compare`` cross-validates each approach as a scikit-learn estimator on bundled
+clips (a camera panning over photographs) or on your own arrays, shows a progress bar, prints a table and
 writes ``results.json`` and a figure. ``forecast`` fits a ConvLSTMForecaster and
 scores it against naive forecasts, with a progress bar over the epochs, a table,
 ``results.json`` and a picture. ``python -m sklearn_st`` alone runs ``compare``
@@ -21,7 +21,15 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from ._arrays import subset
-from ._compare import DEFAULT_MODELS, MODELS, chance, make_folds, make_models, run
+from ._compare import (
+    DEFAULT_MODELS,
+    MODELS,
+    chance,
+    default_models,
+    make_folds,
+    make_models,
+    run,
+)
 from ._forecasting import evaluate
 from ._report import (
     moving_most,
@@ -30,22 +38,24 @@ from ._report import (
     write_forecast_animation,
 )
 from ._validation import check_sequences, is_label_target
-from .datasets import make_moving_digits, make_panning_photos
+from .datasets import CAMERA_EFFECTS, make_moving_digits, make_panning_photos
 
 _DESCRIPTION = """\
 Compare sequence encoders by cross-validation: which way of encoding image
 sequences predicts the target best, and at what cost? Every approach is a
-scikit-learn estimator (FrameFlattener -> LSTM, FrameWise(PCA) -> LSTM,
-CNNFeatureExtractor -> LSTM, an end-to-end CNN-LSTM, a ConvLSTM, the last two also
-on frame differences (TemporalDifference), and a linear baseline on all pixels;
-on request, the optical flow (OpticalFlow) into a PCA, a CNN or a ConvLSTM),
-scored with R^2 for numeric targets and accuracy for labels, beside a chance row
-(a DummyRegressor or DummyClassifier). Without --data it runs on the bundled
-moving digits (clips of scikit-learn's handwritten digits moving across a frame;
-target velocity, digit or direction); --data panning-photos pans a camera over
-real colour photographs (scikit-image's; target velocity or direction); --data
-clips.npz reads your arrays; --video a.mp4 b.mp4 ... cuts your recordings into
-clips and asks which recording each clip comes from.
+scikit-learn estimator: CNNFeatureExtractor -> LSTM, an end-to-end CNN-LSTM and
+a ConvLSTM, each also on frame differences (TemporalDifference), the optical flow
+(OpticalFlow, where OpenCV is installed) into a PCA, a CNN or a ConvLSTM, and a
+linear baseline on all pixels; on request (--models) an LSTM on the pixels of
+each frame (FrameFlattener, FrameWise(PCA)). Scores are R^2 for numeric targets
+and accuracy for labels, beside a chance row (a DummyRegressor or
+DummyClassifier). Without --data it pans a camera over eight real photographs
+(scikit-learn's two colour photographs, six of scikit-image's; with sensor noise
+and whole-pixel motion, as footage has; target velocity or direction: needs
+scikit-image); --data moving-digits moves scikit-learn's handwritten digits
+across a frame (target velocity, digit or direction); --data clips.npz reads your
+arrays; --video a.mp4 b.mp4 ... cuts your recordings into clips and asks which
+recording each clip comes from.
 
 Clips cut from one recording overlap: shuffled into both sides of a split they
 leak. --video folds are contiguous stretches of time of every recording, and the
@@ -62,7 +72,7 @@ last --horizon frames are forecast from the frames before them, and the table gi
 the mean squared error at each step, persistence being the row to beat. Without
 --data it runs on the bundled moving digits; --video a.mp4 ... forecasts your own
 recordings, no labels needed, training on the first part of each and testing on
-the rest."""
+the rest; --data panning-photos forecasts a camera's pan over photographs."""
 
 
 class _Formatter(
@@ -122,14 +132,15 @@ def _model_keys(value):
     return list(dict.fromkeys(keys))
 
 
-def _add_data_arguments(command, *, arrays, n_frames):
-    """--data, --video, the clips' size and the split's data: ``arrays`` says
-    what a .npz holds."""
+def _add_data_arguments(command, *, arrays, n_frames, data):
+    """--data (default ``data``), --video, the clips' size and the split's data:
+    ``arrays`` says what a .npz holds."""
     command.add_argument(
         "--data",
-        default="moving-digits",
-        help="'moving-digits' (bundled), 'panning-photos' (needs scikit-image) or a "
-        f".npz file holding {arrays}",
+        default=data,
+        help="bundled clips: 'panning-photos' (a camera over photographs; needs "
+        "scikit-image) or 'moving-digits'; or a .npz file holding "
+        f"{arrays}",
     )
     command.add_argument(
         "--video",
@@ -206,6 +217,7 @@ def _parser():
         arrays="arrays X (n_samples, n_frames, ...) and y (n_samples,) or "
         "(n_samples, n_outputs)",
         n_frames=8,
+        data="panning-photos",
     )
     compare.add_argument(
         "--target",
@@ -221,9 +233,11 @@ def _parser():
     compare.add_argument(
         "--models",
         type=_model_keys,
-        default=list(DEFAULT_MODELS),
+        default=None,
         help="comma-separated approaches from "
-        f"{','.join(MODELS)} (the flow- ones need OpenCV: the flow extra)",
+        f"{','.join(MODELS)} (the flow- ones need OpenCV: the flow extra); "
+        f"default: {','.join(DEFAULT_MODELS)} (the flow- ones where OpenCV is "
+        "installed)",
     )
     compare.add_argument(
         "--n-jobs", type=int, default=None, help="parallel fits (joblib; -1: all)"
@@ -247,7 +261,10 @@ def _parser():
         formatter_class=_Formatter,
     )
     _add_data_arguments(
-        forecast, arrays="an array X (n_samples, n_frames, ...)", n_frames=20
+        forecast,
+        arrays="an array X (n_samples, n_frames, ...)",
+        n_frames=20,
+        data="moving-digits",
     )
     forecast.add_argument(
         "--horizon", type=_positive, default=10, help="frames to forecast"
@@ -403,11 +420,13 @@ def _data(args, fail, *, with_y=True):
                 args.n_frames,
                 args.frame_size,
                 target=target,
+                photos="held-out",
                 random_state=args.random_state,
+                **CAMERA_EFFECTS,
             )
         except ImportError as exc:
-            fail(str(exc))
-        return _Data(X, y, f"panning photos{about}")
+            fail(f"{exc}; or run on --data moving-digits")
+        return _Data(X, y, f"panning photos (camera noise, whole-pixel motion){about}")
     if not _is_file(args.data):
         fail(
             f"--data {args.data}: no such file (or use --data moving-digits or "
@@ -539,6 +558,14 @@ def compare(args, fail):
     """Run the comparison that ``args`` describe; returns the results dict."""
     from ._facade import EpochProgress
 
+    keys, note = (args.models, None) if args.models else default_models()
+    if any(key.startswith("flow-") for key in keys):
+        try:
+            from .transformers._flow import _cv2
+
+            _cv2()
+        except ImportError as exc:
+            fail(f"--models: {exc}")
     data = _data(args, fail)
     X, y = data.X, data.y
     classification = is_label_target(y)
@@ -558,7 +585,7 @@ def compare(args, fail):
     # a bar over the epochs inside each fit, where the fits run in this process
     inner = not args.no_progress and args.n_jobs in (None, 1)
     models = make_models(
-        args.models,
+        keys,
         classification=classification,
         max_epochs=args.max_epochs,
         random_state=args.random_state,
@@ -570,6 +597,8 @@ def compare(args, fail):
         f"({'classification' if classification else 'regression'}, {metric}); "
         f"{split}"
     )
+    if note:
+        print(note)
     with tqdm(
         total=len(models) * len(folds),
         desc="model folds",

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sklearn_st.__main__ import main
-from sklearn_st._compare import DEFAULT_MODELS, MODELS
+from sklearn_st._compare import DEFAULT_MODELS, MODELS, default_models
 from sklearn_st.datasets import make_moving_digits
 
 TINY = [
@@ -32,9 +32,14 @@ def _error(capsys, *args):
 
 
 def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
+    pytest.importorskip("skimage")
+    pytest.importorskip("cv2")
     status, out, err = _run(capsys, "compare", *TINY, "--out", str(tmp_path))
     assert status == 0
-    assert "X (24, 3, 16, 16, 1) uint8" in out and "regression, R^2" in out
+    # the default data: a camera panning over photographs, with camera effects
+    assert "panning photos (camera noise, whole-pixel motion)" in out
+    assert "X (24, 3, 16, 16, 3) uint8" in out and "regression, R^2" in out
+    assert "left out" not in out  # OpenCV is there: every default approach ran
     for name in (MODELS[key] for key in DEFAULT_MODELS):
         row = re.search(rf"^{re.escape(name)}\s+(-?\d+\.\d+) ± (\d+\.\d+)\s", out, re.M)
         assert row, name
@@ -44,7 +49,7 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
 
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["metric"] == "r2" and results["cv"] == 2
-    assert results["data"]["X_shape"] == [24, 3, 16, 16, 1]
+    assert results["data"]["X_shape"] == [24, 3, 16, 16, 3]
     assert results["data"]["task"] == "regression"
     assert [m["key"] for m in results["models"]] == DEFAULT_MODELS
     assert results["chance"]["name"] == "chance (the training mean)"
@@ -69,7 +74,8 @@ def test_main_compare_prints_table_and_writes_json_and_figure(capsys, tmp_path):
         assert model["score_mean"] == pytest.approx(np.mean(model["scores"]))
         assert model["fit_seconds_mean"] > 0 and model["n_parameters"] > 0
     ridge = results["models"][DEFAULT_MODELS.index("ridge")]
-    assert ridge["n_parameters"] == 2 * (3 * 16 * 16) + 2  # two outputs' coefficients
+    # two outputs' coefficients on every pixel of every frame, and intercepts
+    assert ridge["n_parameters"] == 2 * (3 * 16 * 16 * 3) + 2
 
     table = (tmp_path / "table.md").read_text().splitlines()
     assert table[0].startswith("| approach | R^2 (mean ± std) |")
@@ -106,7 +112,8 @@ def test_main_compare_pans_over_photographs(capsys, tmp_path):
 
 
 def test_main_compare_classifies_labels_with_accuracy(capsys, tmp_path):
-    args = [*TINY, "--target", "digit", "--models", "flatten,ridge"]
+    args = [*TINY, "--data", "moving-digits", "--target", "digit"]
+    args += ["--models", "flatten,ridge"]
     # every digit needs a sample in each of the 2 folds
     args[1] = "100"
     status, out, _ = _run(capsys, *args, "--out", str(tmp_path), "--no-progress")
@@ -209,9 +216,10 @@ def test_main_help_shows_defaults_without_importing_torch():
 
 
 def test_main_quick_is_a_small_run(capsys, tmp_path):
+    pytest.importorskip("skimage")
     args = ["--quick", "--models", "ridge", "--out", str(tmp_path), "--no-progress"]
     status, out, _ = _run(capsys, *args)
-    assert status == 0 and "X (120, 8, 32, 32, 1)" in out
+    assert status == 0 and "X (120, 8, 32, 32, 3)" in out
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["cv"] == 2
     versions = results["versions"]
@@ -229,7 +237,7 @@ def test_main_help_runs_as_a_module():
         ).stdout
 
     top = run("--help")
-    assert "compare" in top and "moving digits" in top
+    assert "compare" in top and "pans a camera over eight real photographs" in top
     detail = run("compare", "--help")
     for option in ["--data", "--target", "--models", "--cv", "--out", "--n-jobs"]:
         assert option in detail
@@ -390,3 +398,24 @@ def test_main_compare_offers_the_flow_pipelines(capsys, tmp_path):
     ]
     assert all("OpticalFlow" in m["estimator"] for m in results["models"])
     assert "OpticalFlow -> ConvLSTM" in out
+
+
+def test_compare_leaves_the_flow_out_by_default_without_opencv(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "cv2", None)  # import cv2 fails
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "cv2" else real(name, *a),
+    )
+    keys, note = default_models()
+    assert keys == [key for key in DEFAULT_MODELS if not key.startswith("flow-")]
+    assert "flow-pca, flow-cnn, flow-convlstm left out" in note
+    assert 'pip install "sklearn_st[flow]"' in note
+    # asked for by name, they fail before any work, naming the extra
+    err = _error(capsys, "compare", *TINY, "--models", "ridge,flow-cnn")
+    assert "--models: OpticalFlow needs OpenCV" in err and "[flow]" in err

@@ -20,6 +20,7 @@ from sklearn_st.nn import (
     TimeMeanNet,
     btchw_shape,
     frame_kernel_size,
+    stack_frames,
     to_btchw,
 )
 from sklearn_st.nn._convlstm import force_path
@@ -415,3 +416,46 @@ def test_spatial_soft_argmax_gives_where_each_channel_peaks():
     torch.testing.assert_close(keypoints, expected, atol=1e-4, rtol=0)
     one_pixel = SpatialSoftArgmax(frame_size=(1, 1))(torch.randn(3, 4, 1, 1))
     torch.testing.assert_close(one_pixel, torch.zeros(3, 8))
+
+
+def test_stack_frames_puts_the_frames_before_each_on_its_channels():
+    x = torch.arange(2 * 4 * 3 * 2 * 2, dtype=torch.float32).reshape(2, 4, 3, 2, 2)
+    assert stack_frames(x, 1) is x
+    stacked = stack_frames(x, 3)
+    assert stacked.shape == (2, 4, 9, 2, 2)
+    for t in range(4):
+        # earliest first; before the first frame, the first frame again
+        expected = [x[:, max(t - k, 0)] for k in (2, 1, 0)]
+        torch.testing.assert_close(stacked[:, t], torch.cat(expected, dim=1))
+    with pytest.raises(ValueError, match="stacked frames"):
+        stack_frames(x, 0)
+
+
+@pytest.mark.parametrize("stacked", [1, 2])
+def test_stacked_frames_let_the_features_see_the_frame_before(stacked):
+    torch.manual_seed(0)
+    encoder = FrameEncoder(
+        in_channels=stacked, frame_size=(8, 8), channels=(4,), pooling="avg"
+    ).eval()
+    x = torch.rand(1, 3, 1, 8, 8)
+    moved = x.clone()
+    moved[:, 1] = torch.roll(x[:, 1], shifts=2, dims=-1)  # only frame 1 changes
+    features = FrameFeatures(encoder, stacked_frames=stacked)
+    before, after = features(x), features(moved)
+    assert before.shape == (1, 3, 64)
+    torch.testing.assert_close(before[:, 0], after[:, 0])
+    # step 2 sees frame 1 only through the stack
+    assert torch.allclose(before[:, 2], after[:, 2]) == (stacked == 1)
+    # the CNN-LSTM and the autoencoder give their encoder the stack (it takes
+    # ``stacked`` channels), and the decoder gives back the frame alone
+    net = CNNLSTMNet(
+        encoder=encoder, n_features=64, n_outputs=2, stacked_frames=stacked
+    )
+    assert net(x).shape == (1, 2)
+    decoder = FrameDecoder(
+        n_features=64, out_channels=1, frame_size=(8, 8), channels=(4,)
+    )
+    autoencoder = FrameAutoencoder(
+        encoder=encoder, decoder=decoder, stacked_frames=stacked
+    )
+    assert autoencoder(x).shape == x.shape

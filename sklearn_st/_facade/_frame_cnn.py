@@ -10,17 +10,27 @@ __all__ = ["FrameCNNMixin"]
 
 
 class FrameCNNMixin:
-    """The parameters ``channels``, ``n_features`` and ``pooling`` of a per-frame
-    CNN (:class:`~sklearn_st.nn.FrameEncoder`), and the encoder and decoder they
-    describe."""
+    """The parameters ``stacked_frames``, ``channels``, ``n_features`` and
+    ``pooling`` of a per-frame CNN (:class:`~sklearn_st.nn.FrameEncoder`), and the
+    encoder and decoder they describe."""
 
     _parameter_constraints: dict = {
+        "stacked_frames": [Interval(Integral, 1, None, closed="left")],
         # sizes are checked where the module is built (sklearn_st.nn._sizes)
         "channels": "no_validation",
         "n_features": [Interval(Integral, 1, None, closed="left")],
         "pooling": [StrOptions({"avg", "flatten", "keypoints"})],
     }
     _param_docs = {
+        "stacked_frames": (
+            "int",
+            "Frames the CNN sees at each step: the frame and the ones before it, "
+            "stacked on the channel axis (the first frame stands in for those "
+            "before it), as the Atari DQN stacks frames. With 2 the CNN sees what "
+            "moves between consecutive frames and how: camera motion over real "
+            "texture, which no encoding of single frames shows (measured in "
+            "README); 1 encodes each frame alone.",
+        ),
         "channels": (
             "int or tuple of int",
             "Output channels of the CNN's blocks (3x3 convolution, ReLU, 2x2 "
@@ -42,7 +52,7 @@ class FrameCNNMixin:
         frames of ``input_shape`` ``(time, channels, height, width)``."""
         _, in_channels, height, width = input_shape
         return FrameEncoder(
-            in_channels=in_channels,
+            in_channels=in_channels * self.stacked_frames,
             frame_size=(height, width),
             channels=self.channels,
             n_features=self.n_features,
@@ -51,7 +61,8 @@ class FrameCNNMixin:
 
     def _frame_decoder(self, input_shape):
         """The :class:`~sklearn_st.nn.FrameDecoder` mirroring
-        :meth:`_frame_encoder`'s encoder for the same shape."""
+        :meth:`_frame_encoder`'s encoder for the same shape; it gives back the
+        frame alone, not the stack."""
         _, channels, height, width = input_shape
         return FrameDecoder(
             n_features=self.n_features,

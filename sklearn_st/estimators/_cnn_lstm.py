@@ -20,6 +20,7 @@ class CNNLSTMMixin(FrameCNNMixin, LSTMMixin):
             encoder=self._frame_encoder(input_shape),
             n_features=self.n_features,
             n_outputs=n_outputs,
+            stacked_frames=self.stacked_frames,
             **self._lstm_params(),
         )
 
@@ -27,10 +28,12 @@ class CNNLSTMMixin(FrameCNNMixin, LSTMMixin):
 class CNNLSTMRegressor(CNNLSTMMixin, BaseSequenceRegressor):
     """CNN-LSTM regressor: a per-frame CNN and an LSTM, trained end to end.
 
-    Every frame goes through the same small CNN (:class:`sklearn_st.nn.FrameEncoder`)
-    and the LSTM reads the sequence of frame features; both are trained jointly on
-    the target. The default ``pooling='flatten'`` keeps where things are in each
-    frame, which position and motion targets need. Input ``(n_samples, n_frames,
+    Every frame goes through the same small CNN (:class:`sklearn_st.nn.FrameEncoder`),
+    stacked with the frame before it (``stacked_frames=2``), and the LSTM reads the
+    sequence of frame features; both are trained jointly on the target. The stack
+    lets the CNN see how the picture moves from one frame to the next, also when
+    all of it moves (a panning camera); the default ``pooling='flatten'`` keeps
+    where things are in each frame, which position targets need. Input ``(n_samples, n_frames,
     height, width, n_channels)``; 4-D is one channel, 3-D ``(n_samples, n_frames,
     n_features)`` is 1x1 frames with ``n_features`` channels, 2-D a univariate
     sequence.
@@ -61,6 +64,7 @@ class CNNLSTMRegressor(CNNLSTMMixin, BaseSequenceRegressor):
     def __init__(
         self,
         *,
+        stacked_frames=2,
         channels=(16, 32),
         n_features=64,
         pooling="flatten",
@@ -122,6 +126,7 @@ class CNNLSTMClassifier(CNNLSTMMixin, BaseSequenceClassifier):
     def __init__(
         self,
         *,
+        stacked_frames=2,
         channels=(16, 32),
         n_features=64,
         pooling="avg",

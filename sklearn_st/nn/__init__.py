@@ -6,7 +6,8 @@ Sequence modules (:class:`ConvLSTM`, :class:`ConvLSTMNet`,
 :class:`TimeMeanNet`) take ``(batch, time, channels, height, width)``; frame modules
 (:class:`FrameEncoder`, :class:`FrameDecoder`) and :class:`ConvLSTMCell`'s single
 step take single frames ``(batch, channels, height, width)``, and :func:`per_frame`
-applies a frame module to every frame of a sequence. :func:`to_btchw` converts the
+applies a frame module to every frame of a sequence (:func:`stack_frames` gives
+each frame the ones before it on the channel axis first). :func:`to_btchw` converts the
 channel-last arrays of the scikit-learn estimators to that layout, :func:`from_btchw`
 back. Module sizes are
 checked where the modules are built (:mod:`sklearn_st.nn._sizes`) and may be NumPy
@@ -22,6 +23,7 @@ from ._cnn import (
     SpatialSoftArgmax,
     TimeMeanNet,
     per_frame,
+    stack_frames,
 )
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
 from ._forecast import ConvLSTMForecastNet
@@ -46,5 +48,6 @@ __all__ = [
     "frame_kernel_size",
     "from_btchw",
     "per_frame",
+    "stack_frames",
     "to_btchw",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "FrameFeatures",
     "TimeMeanNet",
     "per_frame",
+    "stack_frames",
 ]
 
 
@@ -205,30 +206,57 @@ def per_frame(module, x: torch.Tensor) -> torch.Tensor:
     return out.reshape(batch, time, *out.shape[1:])
 
 
+def stack_frames(x: torch.Tensor, n: int) -> torch.Tensor:
+    """Each frame with the ``n - 1`` frames before it, on the channel axis:
+    ``(B, T, C, H, W)`` to ``(B, T, n * C, H, W)``, earliest frame first.
+
+    Frame stacking, as in the Atari DQN (Mnih et al., 2015): a frame encoder given
+    a stack sees what moves between its frames, which no encoder of single
+    frames can. Frames before the first are the first frame again (no motion),
+    so the sequence keeps its length.
+    """
+    n = positive_int("stacked frames", n)
+    if n == 1:
+        return x
+    before = x[:, :1].expand(x.shape[0], n - 1, *x.shape[2:])
+    padded = torch.cat([before, x], dim=1)
+    time = x.shape[1]
+    return torch.cat([padded[:, i : i + time] for i in range(n)], dim=2)
+
+
 class FrameAutoencoder(nn.Module):
     """Encoder and decoder applied to every frame: ``(B, T, C, H, W)`` in and out.
 
-    Trained to reproduce its input; ``encoder`` is what is kept.
+    Trained to reproduce its input; ``encoder`` is what is kept. With
+    ``stacked_frames`` > 1 the encoder sees each frame stacked with the ones
+    before it (:func:`stack_frames`); the decoder gives the frame alone.
     """
 
-    def __init__(self, *, encoder: nn.Module, decoder: nn.Module):
+    def __init__(
+        self, *, encoder: nn.Module, decoder: nn.Module, stacked_frames: int = 1
+    ):
         super().__init__()
         self.encoder = encoder
         self.decoder = decoder
+        self.stacked_frames = stacked_frames
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = stack_frames(x, self.stacked_frames)
         return per_frame(lambda frames: self.decoder(self.encoder(frames)), x)
 
 
 class FrameFeatures(nn.Module):
-    """A frame encoder applied to every frame: ``(B, T, C, H, W)`` to ``(B, T, F)``."""
+    """A frame encoder applied to every frame: ``(B, T, C, H, W)`` to ``(B, T, F)``;
+    with ``stacked_frames`` > 1 to each frame stacked with the ones before it
+    (:func:`stack_frames`)."""
 
-    def __init__(self, encoder: nn.Module):
+    def __init__(self, encoder: nn.Module, stacked_frames: int = 1):
         super().__init__()
         self.encoder = encoder
+        self.stacked_frames = stacked_frames
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return per_frame(self.encoder, x)
+        return per_frame(self.encoder, stack_frames(x, self.stacked_frames))
 
 
 class TimeMeanNet(nn.Module):
@@ -251,7 +279,8 @@ class CNNLSTMNet(nn.Module):
     """A frame encoder applied to every frame, then an LSTM over the features.
 
     Input ``(batch, time, channels, height, width)``; the encoder sees all
-    ``batch * time`` frames at once; output ``(batch, n_outputs)``.
+    ``batch * time`` frames at once, each stacked with the ``stacked_frames - 1``
+    frames before it (:func:`stack_frames`); output ``(batch, n_outputs)``.
 
     Parameters
     ----------
@@ -261,15 +290,28 @@ class CNNLSTMNet(nn.Module):
         Length of the encoder's vectors.
     n_outputs : int
         Width of the head.
+    stacked_frames : int, default=1
+        Frames the encoder sees at each step: the frame and the ones before it,
+        on the channel axis (its ``in_channels`` is this many times the frames').
     **lstm
         ``hidden_size``, ``num_layers``, ``bidirectional``, ``dropout`` of
         :class:`LSTMNet`.
     """
 
-    def __init__(self, *, encoder: nn.Module, n_features: int, n_outputs: int, **lstm):
+    def __init__(
+        self,
+        *,
+        encoder: nn.Module,
+        n_features: int,
+        n_outputs: int,
+        stacked_frames: int = 1,
+        **lstm,
+    ):
         super().__init__()
         self.encoder = encoder
+        self.stacked_frames = stacked_frames
         self.lstm = LSTMNet(n_features=n_features, n_outputs=n_outputs, **lstm)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = stack_frames(x, self.stacked_frames)
         return self.lstm(per_frame(self.encoder, x))

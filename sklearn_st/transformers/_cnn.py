@@ -28,7 +28,10 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     n_frames, n_features)``, the input of :class:`LSTMRegressor` and
     :class:`LSTMClassifier`. 4-D input is one channel, 3-D ``(n_samples,
     n_frames, n_features)`` is 1x1 frames with ``n_features`` channels, 2-D a
-    univariate sequence. How the encoder learns is set by ``objective``:
+    univariate sequence. Each frame's features come from the frame stacked with
+    the one before it (``stacked_frames=2``), so that they show how the picture
+    moved since, which the features of single frames cannot (their
+    ``stacked_frames=1``). How the encoder learns is set by ``objective``:
 
     - 'supervised': the encoder and an LSTM over its frame features (the
       end-to-end model of :class:`CNNLSTMRegressor`, with ``hidden_size=32``) are
@@ -87,8 +90,9 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             "A module mapping standardized frames ``(batch, n_channels, height, "
             "width)`` to features ``(batch, n_features)``. ``fit`` trains (or, with "
             "``objective='none'``, uses) a copy; the module passed is never changed. "
-            "None builds the CNN that ``channels``, ``n_features`` and ``pooling`` "
-            "describe; those three are ignored for a user encoder.",
+            "None builds the CNN that ``stacked_frames``, ``channels``, "
+            "``n_features`` and ``pooling`` describe; those four are ignored for a "
+            "user encoder, which sees one frame at a time.",
         ),
     }
     _attribute_docs = {
@@ -105,6 +109,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         *,
         objective="auto",
         encoder=None,
+        stacked_frames=2,
         channels=(16, 32, 64),
         n_features=32,
         pooling="flatten",
@@ -187,7 +192,8 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             The encoder's features of every frame, float64.
         """
         check_is_fitted(self)
-        features = FrameFeatures(self.net_.module_.encoder)
+        module = self.net_.module_
+        features = FrameFeatures(module.encoder, module.stacked_frames)
         return self._forward(X, features).astype(np.float64)
 
     # the fitted objective (_objective) decides, also when the net is rebuilt
@@ -209,13 +215,15 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
 
     def _build_module(self, input_shape, n_outputs):
         encoder = self._build_encoder(input_shape)
+        stacked = self.stacked_frames if self.encoder is None else 1
         if self._objective == "none":
-            return FrameFeatures(encoder)
+            return FrameFeatures(encoder, stacked)
         if self._objective == "supervised":
             return CNNLSTMNet(
                 encoder=encoder,
                 n_features=self.n_features_out_,
                 n_outputs=n_outputs,
+                stacked_frames=stacked,
                 hidden_size=32,
             )
         if self.encoder is not None:
@@ -225,7 +233,9 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
                 "objective='supervised' or use it as it is with objective='none'."
             )
         return FrameAutoencoder(
-            encoder=encoder, decoder=self._frame_decoder(input_shape)
+            encoder=encoder,
+            decoder=self._frame_decoder(input_shape),
+            stacked_frames=stacked,
         )
 
     def _build_encoder(self, input_shape):
