@@ -2,11 +2,11 @@
 clips; ``python -m sklearn_st forecast`` forecasts their next frames.
 
 ``compare`` cross-validates each approach as a scikit-learn estimator on bundled
-clips (a camera panning over photographs) or on your own arrays, shows a progress bar, prints a table and
-writes ``results.json`` and a figure. ``forecast`` fits a ConvLSTMForecaster and
-scores it against naive forecasts, with a progress bar over the epochs, a table,
-``results.json`` and a picture. ``python -m sklearn_st`` alone runs ``compare``
-with its defaults.
+clips (a camera panning over photographs) or on your own arrays, shows a
+progress bar, prints a table and writes ``results.json`` and a figure.
+``forecast`` fits a ConvLSTMForecaster and scores it against naive forecasts,
+with a progress bar over the epochs, a table, ``results.json`` and a picture.
+``python -m sklearn_st`` alone runs ``compare`` with its defaults.
 """
 
 import argparse

@@ -15,8 +15,6 @@ scikit-learn defines it for such arrays (``X.shape[1]``); ``sample_shape_`` hold
 whole per-sample shape.
 """
 
-import warnings
-
 import numpy as np
 from scipy import sparse
 from sklearn.utils.multiclass import check_classification_targets
@@ -28,10 +26,12 @@ from sklearn.utils.validation import (
 )
 
 from ._arrays import is_indexable_array, sample_chunks
+from ._warnings import warn
 
 __all__ = [
     "ShapeWarning",
     "channel_stats",
+    "check_predict_range",
     "check_sequences",
     "is_label_target",
     "validate_sequences",
@@ -66,6 +66,15 @@ def _warn_unlikely_shape(X, name):
             f"{shape[1]} steps each. If each row is a flattened clip, reshape it to "
             "(n_samples, n_frames, height, width[, n_channels])."
         )
+    elif X.ndim == 4 and shape[3] <= 4 and shape[2] >= 4 * shape[3] + 4:
+        message = (
+            f"X of shape {shape} is read as (n_samples, n_frames={shape[1]}, "
+            f"height={shape[2]}, width={shape[3]}): one channel, and the last axis "
+            "as the frames' width. If these are single images (n_samples, height, "
+            "width, n_channels), they are not sequences; as clips of one frame "
+            "each, add the frame axis: X[:, None] is (n_samples, 1, height, width, "
+            "n_channels)."
+        )
     elif X.ndim == 3 and shape[1] == shape[2] >= 16:
         message = (
             f"X of shape {shape} is read as (n_samples, n_frames={shape[1]}, "
@@ -75,11 +84,10 @@ def _warn_unlikely_shape(X, name):
             "width)."
         )
     if message:
-        warnings.warn(
+        warn(
             f"{name}: {message} Silence this with warnings.filterwarnings('ignore', "
             "category=sklearn_st.ShapeWarning).",
             ShapeWarning,
-            stacklevel=4,
         )
 
 
@@ -272,7 +280,7 @@ def validate_sequences(
     return X_array, _check_targets(estimator, y, X_array, labels)
 
 
-def channel_stats(X, *, chunk_bytes=1 << 23):
+def channel_stats(X, *, chunk_bytes=1 << 23, with_range=False):
     """Mean and standard deviation per channel, computed in chunks of samples.
 
     The channel is the last axis of 3-D and 5-D input; 2-D and 4-D input has one
@@ -282,15 +290,20 @@ def channel_stats(X, *, chunk_bytes=1 << 23):
     Returns
     -------
     mean, scale : ndarray of shape (n_channels,) or float64 scalars
+    value_range : tuple of (float, float)
+        The smallest and largest value of ``X``, from the same pass; only with
+        ``with_range=True``.
     """
     per_channel = X.ndim in (3, 5)
     n_channels = X.shape[-1] if per_channel else 1
     count, mean, m2 = 0, np.zeros(n_channels), np.zeros(n_channels)
+    low, high = np.inf, -np.inf
     for chunk in sample_chunks(X, chunk_bytes, itemsize=8):
         converted = chunk.astype(np.float64)  # a copy: ours to overwrite
         del chunk  # one chunk in memory at a time
         converted = converted.reshape(-1, n_channels)
         n = converted.shape[0]
+        low, high = min(low, converted.min()), max(high, converted.max())
         chunk_mean = converted.mean(axis=0)
         converted -= chunk_mean
         chunk_m2 = np.square(converted, out=converted).sum(axis=0)
@@ -303,6 +316,27 @@ def channel_stats(X, *, chunk_bytes=1 << 23):
         del converted  # before the next chunk is read: one float chunk at a time
     scale = np.sqrt(m2 / count)
     scale[scale < 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1)] = 1.0
-    if not per_channel:
-        return mean[0], scale[0]
-    return mean, scale
+    stats = (mean, scale) if per_channel else (mean[0], scale[0])
+    return (*stats, (float(low), float(high))) if with_range else stats
+
+
+def check_predict_range(estimator, fitted_range, value_range):
+    """A warning when the values ``predict`` got (``value_range``) look scaled
+    otherwise than those of ``fit`` (``fitted_range``): 0-255 at fit and 0-1 now,
+    or the other way round. The model standardizes with fit's statistics, so
+    such input gives near-constant predictions, with no error."""
+    if fitted_range is None:
+        return
+    (fit_low, fit_high), (low, high) = fitted_range, value_range
+    # values within a thousandth of fit's span are one value (rounding): a
+    # constant clip tells nothing of scaling
+    tol = 1e-3 * max(fit_high - fit_low, 1.0)
+    unit = -tol <= low and high <= 1 + tol and high - low > tol
+    if (fit_high > 2 and unit) or (0 <= fit_low and fit_high <= 1 and high > 2):
+        low, high = (round(v, 3) + 0.0 for v in (low, high))  # no rounding noise
+        warn(
+            f"{_name(estimator)} was fitted on values from {fit_low:g} to "
+            f"{fit_high:g}, but X ranges from {low:g} to {high:g}: scaled otherwise "
+            "(e.g. 0-255 at fit, 0-1 now), it gives near-constant predictions. "
+            "Scale X as at fit."
+        )

@@ -214,6 +214,25 @@ def test_devices_resolve_or_say_what_to_use(monkeypatch):
     assert resolve_device("auto") == "cpu"
     with pytest.raises(ValueError, match=r"CUDA is not available.*device='cpu'"):
         resolve_device("cuda")
+    # any device name torch knows, a GPU by number among them
+    assert resolve_device("cpu:0") == "cpu:0"
+    assert resolve_device(torch.device("cpu")) == "cpu"
+    with pytest.raises(ValueError, match=r"device='cuda:1' .*CUDA is not available"):
+        resolve_device("cuda:1")
+    with pytest.raises(ValueError, match=r"device='gpu' is not a device torch knows"):
+        resolve_device("gpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert resolve_device("cuda:0") == "cuda:0"
+    with pytest.raises(ValueError, match=r"has 1 CUDA device\(s\), numbered 0 to 0"):
+        resolve_device("cuda:1")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    # the estimators take such names (the check is resolve_device's, at fit)
+    from sklearn_st import LSTMRegressor
+
+    X = np.zeros((4, 3, 2))
+    with pytest.raises(ValueError, match=r"device='cuda:1' was requested"):
+        LSTMRegressor(device="cuda:1").fit(X, np.arange(4.0))
     with pytest.warns(UserWarning, match="loaded on the CPU"):
         assert loading_device("cuda:0") == "cpu"
     with warnings.catch_warnings():

@@ -207,6 +207,14 @@ def test_cnn_feature_extractor_stacked_frames_see_the_frame_before(stacked):
     before, after = cnn.transform(X), cnn.transform(moved)
     np.testing.assert_array_equal(before[:, 0], after[:, 0])
     assert np.allclose(before[:, 2], after[:, 2]) == (stacked == 1)
+    # 'auto': stacked for numeric targets and the autoencoder, single frames for
+    # class labels (shapes)
+    auto = {"channels": (2,), "max_epochs": 1, "random_state": 0}
+    labels = np.array(["a", "b"] * 4)
+    assert CNNFeatureExtractor(**auto).fit(X).net_.module_.stacked_frames == 2
+    velocity = np.linspace(0, 1, 8)
+    assert CNNFeatureExtractor(**auto).fit(X, velocity).net_.module_.stacked_frames == 2
+    assert CNNFeatureExtractor(**auto).fit(X, labels).net_.module_.stacked_frames == 1
     # a user encoder sees one frame at a time, whatever stacked_frames says
     user = CNNFeatureExtractor(
         objective="none", encoder=_Recorder(), stacked_frames=stacked

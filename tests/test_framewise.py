@@ -87,6 +87,17 @@ def test_framewise_is_tuned_in_a_grid_search(frames):
     assert search.best_estimator_[-1].sample_shape_ == (5, best)
 
 
+def test_framewise_default_says_how_to_tune_its_pca():
+    pipe = Pipeline([("framewise", FrameWise()), ("lstm", LSTMRegressor())])
+    with pytest.raises(ValueError, match=r"FrameWise\(PCA\(16\)\), then framewise"):
+        pipe.set_params(framewise__transformer__n_components=4)
+    # with the transformer set in the same call, its parameters may follow
+    pipe.set_params(
+        framewise__transformer=PCA(), framewise__transformer__n_components=4
+    )
+    assert pipe[0].transformer.n_components == 4
+
+
 def test_framewise_refuses_another_sample_shape(frames):
     fitted = FrameWise(PCA(2)).fit(frames)
     with pytest.raises(ValueError, match=r"per-sample shape \(5, 6, 6, 1\)"):

@@ -180,6 +180,7 @@ def test_is_label_target(y, expected):
         ((3, 2, 3, 20, 20), "np.moveaxis(X, 2, -1)"),  # channel-first frames
         ((3, 1200), "reshape it to (n_samples, n_frames"),  # flattened clips
         ((3, 24, 24), "X[:, None]"),  # single images
+        ((3, 32, 32, 3), "X[:, None] is (n_samples, 1, height, width, n_chan"),
     ],
 )
 def test_likely_layout_mistakes_draw_a_shape_warning(shape, layout):
@@ -197,7 +198,15 @@ def test_likely_layout_mistakes_draw_a_shape_warning(shape, layout):
 
 
 @pytest.mark.parametrize(
-    "shape", [(3, 2, 20, 20, 3), (3, 8, 32, 32), (3, 999), (3, 8, 64), (3, 2, 3, 4, 4)]
+    "shape",
+    [
+        (3, 2, 20, 20, 3),
+        (3, 8, 32, 32),
+        (3, 999),
+        (3, 8, 64),
+        (3, 2, 3, 4, 4),
+        (3, 4, 6, 4),
+    ],
 )
 def test_the_contracts_usual_shapes_draw_no_warning(shape):
     from sklearn_st import FrameFlattener
@@ -205,3 +214,40 @@ def test_the_contracts_usual_shapes_draw_no_warning(shape):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         FrameFlattener().fit(np.zeros(shape, dtype=np.uint8))
+
+
+def test_warnings_point_at_the_users_line():
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_st import FrameFlattener, LSTMRegressor, ShapeWarning
+
+    images = np.zeros((6, 32, 32, 3), dtype=np.uint8)  # single images, not clips
+    y = np.arange(6.0)
+    with pytest.warns(ShapeWarning) as direct:
+        FrameFlattener().fit(images)
+    model = make_pipeline(FrameFlattener(), LSTMRegressor(max_epochs=1))
+    with pytest.warns(ShapeWarning) as through_a_pipeline:
+        model.fit(images, y)
+    for caught in (direct, through_a_pipeline):
+        assert caught[0].filename == __file__
+
+
+def test_predict_warns_when_x_is_scaled_otherwise_than_at_fit():
+    from sklearn_st import ConvLSTMForecaster, LSTMRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 256, size=(8, 3, 4)).astype(np.uint8)
+    X[0, 0, :2] = 0, 255
+    model = LSTMRegressor(hidden_size=2, max_epochs=1, random_state=0)
+    model.fit(X, np.arange(8.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(X)  # as at fit
+        model.predict(np.zeros_like(X[:1]))  # a black clip is no scaling mistake
+    with pytest.warns(UserWarning, match=r"from 0 to 255, but X ranges from 0 to 1"):
+        model.predict(X / 255.0)
+    # and the other way round: fitted on 0-1, given 0-255
+    unit = ConvLSTMForecaster(filters=2, max_epochs=1, loss="bce", random_state=0)
+    unit.fit(X[..., None] / 255.0)
+    with pytest.warns(UserWarning, match=r"fitted on values from 0 to 1, but X"):
+        unit.predict(X[..., None])

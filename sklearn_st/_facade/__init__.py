@@ -3,7 +3,7 @@ extends, its target handling, batches, training helpers, persistence and
 docstring templates. ``estimators/`` and ``transformers/`` stand on it; it stands
 on ``nn/`` and the array contract (``_validation``, ``_arrays``)."""
 
-from ._estimator import BaseSequenceEstimator
+from ._estimator import TRAINING_PARAMS, BaseSequenceEstimator
 from ._frame_cnn import FrameCNNMixin
 from ._supervised import (
     BaseSequenceClassifier,
@@ -14,6 +14,7 @@ from ._supervised import (
 from ._training import EpochProgress
 
 __all__ = [
+    "TRAINING_PARAMS",
     "BaseSequenceClassifier",
     "BaseSequenceEstimator",
     "BaseSequenceRegressor",

@@ -42,7 +42,9 @@ FACADE_PARAM_DOCS = {
         "bool",
         "Hold out ``validation_fraction`` of the training data and stop when the "
         "validation loss has not improved for ``n_iter_no_change`` epochs; the "
-        "weights of the best epoch are kept.",
+        "weights of the best epoch are kept. ``partial_fit`` refuses it (a "
+        "ValueError): one call's chunk gives no validation set or patience that "
+        "lasts across calls; score your own validation data between calls.",
     ),
     "validation_fraction": (
         "float",
@@ -58,11 +60,17 @@ FACADE_PARAM_DOCS = {
         "input and target scaling; the current ``lr``, ``optimizer``, "
         "``weight_decay``, ``batch_size``, ``early_stopping`` and ``callbacks`` "
         "apply, and the optimizer's state (Adam's moments) is kept unless "
-        "``optimizer`` changed.",
+        "``optimizer`` changed. A parameter that defines the trained model (its "
+        "sizes, pooling, loss, precision, ...) cannot change: such a fit raises "
+        "a ValueError naming it. ``predict`` and ``transform`` always go by the "
+        "fitted model, whatever ``set_params`` changed since (only ``batch_size`` "
+        "sets the batches they run in).",
     ),
     "device": (
-        "{'cpu', 'cuda', 'auto'} or torch.device",
-        "Where the net is trained and run; 'auto' takes 'cuda' when available.",
+        "str or torch.device",
+        "Where the net is trained and run: 'cpu', 'cuda', a GPU by number "
+        "('cuda:1'), any device name torch knows, or 'auto', which takes 'cuda' "
+        "when available.",
     ),
     "precision": (
         "{'float32', 'bfloat16', 'float16'}",
@@ -120,6 +128,23 @@ FACADE_ATTRIBUTE_DOCS = {
     "feature_names_in_": (
         "ndarray of shape (n_features_in_,)",
         "Column names, when ``X`` was a data frame.",
+    ),
+    "n_iter_": ("int", "Epochs trained, over every fit a warm start continued."),
+    "loss_curve_": (
+        "list of float",
+        "The training loss of each epoch (on standardized inputs and targets).",
+    ),
+    "validation_scores_": (
+        "list of float or None",
+        "With ``early_stopping``: the score of each epoch on the held-out "
+        "validation data, higher is better (R^2 for regressors, accuracy for "
+        "classifiers, minus the validation loss otherwise; None for an epoch "
+        "trained without it); None when no epoch had a validation set.",
+    ),
+    "best_validation_score_": (
+        "float or None",
+        "The best of ``validation_scores_``, whose weights early stopping keeps; "
+        "None without early stopping.",
     ),
 }
 

@@ -1,6 +1,7 @@
 """The base estimator of every model: flat hyperparameters, a skorch net built in
 ``fit`` (``net_``), persistence that stores each weight once."""
 
+import copy
 import functools
 import inspect
 from numbers import Integral, Real
@@ -13,7 +14,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import SEQUENCE_NDIMS, channel_stats, validate_sequences
+from .._validation import (
+    SEQUENCE_NDIMS,
+    channel_stats,
+    check_predict_range,
+    validate_sequences,
+)
 from ..nn import btchw_shape
 from ._dataset import SequenceDataset, collate_batch, pad_batch
 from ._docs import (
@@ -41,6 +47,49 @@ __all__ = ["BaseSequenceEstimator"]
 # what a class may declare for its own parameters; the registration hook merges
 # them along the MRO, so a class names only what it adds
 _MERGED = ("_parameter_constraints", "_param_docs", "_attribute_docs")
+
+#: The facade's parameters that say how to train, not what is trained: a warm
+#: start or a later partial_fit trains on with their new values. Every other
+#: parameter defines the trained model (its architecture, loss, targets, input,
+#: precision) and must keep its fitted value (``_begin_fit``); a class names its
+#: own training parameters in ``_training_params``.
+TRAINING_PARAMS = frozenset(
+    {
+        "max_epochs",
+        "batch_size",
+        "lr",
+        "optimizer",
+        "weight_decay",
+        "early_stopping",
+        "validation_fraction",
+        "n_iter_no_change",
+        "warm_start",
+        "device",
+        "compile",
+        "random_state",
+        "verbose",
+        "callbacks",
+    }
+)
+
+
+def _same(a, b):
+    """Whether two parameter values are the same setting: equal values (lists and
+    tuples alike), or, for torch modules, the same module or one of the same
+    type with equal weights (as a pickled copy has)."""
+    if a is b:
+        return True
+    if isinstance(a, torch.nn.Module) or isinstance(b, torch.nn.Module):
+        if type(a) is not type(b):
+            return False
+        sa, sb = a.state_dict(), b.state_dict()
+        return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(map(_same, a, b))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # e.g. arrays of several values
+        return False
 
 
 def _merge_along_mro(cls, name):
@@ -82,7 +131,7 @@ class BaseSequenceEstimator(BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
-        "device": [StrOptions({"cpu", "cuda", "auto"}), torch.device],
+        "device": [str, torch.device],  # checked by resolve_device
         "precision": [StrOptions(set(PRECISIONS))],
         "compile": ["boolean"],
         "random_state": ["random_state"],
@@ -97,6 +146,9 @@ class BaseSequenceEstimator(BaseEstimator):
     _net_class = PrecisionNet
     _dataset_class = SequenceDataset
     _targets = "numeric"  # what y holds: 'numeric' or 'labels' (for the docs)
+    _training_params = TRAINING_PARAMS
+    # the sklearn scorer of validation_scores_ (None: minus the validation loss)
+    _validation_scoring = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -162,8 +214,10 @@ class BaseSequenceEstimator(BaseEstimator):
         return {}
 
     def _input_scaling(self, X):
-        """``(mean, scale)`` that standardize ``X``: per channel."""
-        return channel_stats(X)
+        """``(mean, scale)`` that standardize ``X``: per channel; records the
+        value range of ``X`` (``_x_range``) from the same pass."""
+        mean, scale, self._x_range = channel_stats(X, with_range=True)
+        return mean, scale
 
     def _validate(self, X, y="no_validation", *, reset, labels=False):
         return validate_sequences(
@@ -177,10 +231,55 @@ class BaseSequenceEstimator(BaseEstimator):
             any_n_frames=self._any_n_frames,
         )
 
-    def _continues(self, partial=False):
+    def _begin_fit(self, partial=False):
         """Whether this fit trains the fitted net on: ``warm_start``, or a
-        ``partial_fit`` after the first."""
-        return (partial or self.warm_start) and hasattr(self, "net_")
+        ``partial_fit`` after the first.
+
+        The one check of continued training: a ``ValueError`` when a parameter
+        that defines the trained model (any but ``_training_params``) differs
+        from its fitted value, naming it and both values; and when
+        ``partial_fit`` meets ``early_stopping=True``, which needs a validation
+        set and a patience that one call's chunk cannot give.
+        """
+        name = type(self).__name__
+        if partial and self.early_stopping:
+            raise ValueError(
+                f"{name}.partial_fit does not support early_stopping=True: each "
+                "call trains one epoch on its own chunk, with no validation set or "
+                "patience across calls. Set early_stopping=False, and score your "
+                "own validation data between calls."
+            )
+        continues = (partial or self.warm_start) and hasattr(self, "net_")
+        if not continues:
+            return False
+        for param, fitted in self._fitted_params.items():
+            value = getattr(self, param)
+            if not _same(fitted, value):
+                start = "warm_start=False" if not partial else "fit() instead"
+                raise ValueError(
+                    f"{name} was fitted with {param}={fitted!r}, but {param} is "
+                    f"{value!r} now: the trained model cannot change it. Set "
+                    f"{param}={fitted!r} to train on, or use {start} to train a "
+                    "new model."
+                )
+        return True
+
+    def _record_fitted_params(self):
+        """Record the parameters that define the model now being built: what
+        ``predict`` and a continued fit go by, whatever ``set_params`` does
+        later."""
+        self._fitted_params = {
+            name: value
+            for name, value in self.get_params(deep=False).items()
+            if name not in self._training_params
+        }
+
+    def _as_fitted(self):
+        """A shallow copy of this estimator with the fitted values of the
+        parameters that define the model (to rebuild its module)."""
+        shadow = copy.copy(self)
+        vars(shadow).update(self._fitted_params)
+        return shadow
 
     def _user_callbacks(self):
         """Clones of ``callbacks`` as ``(name, callback)``; unnamed ones are named
@@ -196,6 +295,14 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _callbacks(self):
         callbacks = [StopOnDivergence(type(self).__name__), *self._user_callbacks()]
+        if self.early_stopping and self._validation_scoring is not None:
+            callbacks.append(
+                skorch.callbacks.EpochScoring(
+                    self._validation_scoring,
+                    lower_is_better=False,
+                    name="valid_score",
+                )
+            )
         if self.early_stopping:
             callbacks.append(
                 skorch.callbacks.EarlyStopping(
@@ -243,12 +350,13 @@ class BaseSequenceEstimator(BaseEstimator):
         )
         return net.initialize()
 
-    def _fit_net(self, X, y, *, partial=False, train=True):
+    def _fit_net(self, X, y, *, continues, partial=False, train=True):
         """Train ``net_`` on validated ``X`` and encoded targets ``y``.
 
-        A new fit builds the module (before anything reads the data, so that a bad
-        size fails at once) and learns the input scaling; a continued one
-        (:meth:`_continues`) wraps the fitted module and its history in a net made
+        A new fit records the parameters that define the model, builds the module
+        (before anything reads the data, so that a bad size fails at once) and
+        learns the input scaling; a continued one (``continues``, from
+        :meth:`_begin_fit`) wraps the fitted module and its history in a net made
         from the current parameters, with the optimizer's state when the optimizer
         is the same. ``partial=True`` trains one epoch, ``train=False`` none.
         """
@@ -256,7 +364,7 @@ class BaseSequenceEstimator(BaseEstimator):
         device = resolve_device(self.device)
         check_precision(self.precision, device)
         with seeded_torch(seed, device):
-            if self._continues(partial):
+            if continues:
                 previous = self.net_
                 module = plain_module(previous)  # compiled afresh if compile=True
                 self.net_ = self._make_net(module, seed=seed, device=device)
@@ -265,6 +373,7 @@ class BaseSequenceEstimator(BaseEstimator):
                     load_optimizer_state(self.net_.optimizer_, state)
                 self.net_.history_ = previous.history
             else:
+                self._record_fitted_params()
                 module = self._build_module(
                     btchw_shape(X.shape[1:]), self._n_module_outputs()
                 )
@@ -298,20 +407,57 @@ class BaseSequenceEstimator(BaseEstimator):
         dataset = SequenceDataset(
             X, mean=self._x_mean, scale=self._x_scale, frames=frames
         )
+        # the fitted precision, whatever set_params did since; the batch size as
+        # set now (memory at predict time: only float rounding differs)
         batch_size, n_samples = int(self.batch_size), X.shape[0]
-        outputs = []
+        outputs, low, high = [], np.inf, -np.inf
         device = self.net_.device
-        with torch.no_grad(), autocast(self.precision, device):
+        with torch.no_grad(), autocast(self.net_.precision, device):
             for start in range(0, n_samples, batch_size):
                 indices = range(start, min(start + batch_size, n_samples))
                 xb, _ = dataset.__getitems__(indices)
+                # the values as they came, from the standardized ones (per channel)
+                dims = (0, 1, 3, 4)
+                raw = [xb.amin(dim=dims).numpy(), xb.amax(dim=dims).numpy()]
+                raw = [v * self._x_scale + self._x_mean for v in raw]
+                low, high = min(low, raw[0].min()), max(high, raw[1].max())
                 xb_padded = pad_batch(xb, batch_size).to(device)
                 out = module(xb_padded, **module_kwargs)[: len(xb)]
                 outputs.append(out.float().cpu().numpy())
+        check_predict_range(self, getattr(self, "_x_range", None), (low, high))
         return np.concatenate(outputs)
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "net_")
+
+    @property
+    def n_iter_(self):
+        check_is_fitted(self)
+        return len(self.net_.history)
+
+    @property
+    def loss_curve_(self):
+        check_is_fitted(self)
+        return [float(loss) for loss in self.net_.history[:, "train_loss"]]
+
+    @property
+    def validation_scores_(self):
+        check_is_fitted(self)
+        scores = [self._validation_score(epoch) for epoch in self.net_.history]
+        return None if all(s is None for s in scores) else scores
+
+    @property
+    def best_validation_score_(self):
+        scores = self.validation_scores_
+        return None if scores is None else max(s for s in scores if s is not None)
+
+    def _validation_score(self, epoch):
+        """An epoch's validation score, or None when it had no validation set."""
+        if self._validation_scoring is not None and "valid_score" in epoch:
+            return float(epoch["valid_score"])
+        if self._validation_scoring is None and "valid_loss" in epoch:
+            return -float(epoch["valid_loss"])
+        return None
 
     def __getstate__(self):
         # the net's weights, optimizer state and history as arrays and plain
@@ -332,13 +478,14 @@ class BaseSequenceEstimator(BaseEstimator):
             return
         device = loading_device(net_state["device"])
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        # the module is built (random weights, then the saved ones) without
-        # touching the caller's random state
+        # the module is built as fitted (random weights, then the saved ones)
+        # without touching the caller's random state
+        fitted = self._as_fitted()
         with seeded_torch(seed, "cpu"):
-            module = self._build_module(
+            module = fitted._build_module(
                 btchw_shape(self.sample_shape_), self._n_module_outputs()
             )
-        self.net_ = self._make_net(module, seed=seed, device=device)
+        self.net_ = fitted._make_net(module, seed=seed, device=device)
         restore_net(self.net_, net_state)
 
     def __sklearn_tags__(self):

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 
 from ._docs import CLASS_WEIGHT_PARAM_DOCS
-from ._estimator import BaseSequenceEstimator
+from ._estimator import TRAINING_PARAMS, BaseSequenceEstimator
 from ._training import PrecisionNetClassifier, PrecisionNetRegressor
 
 __all__ = [
@@ -73,6 +73,7 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceEstimator):
 
     _net_class = PrecisionNetRegressor
     _targets = "numeric"
+    _validation_scoring = "r2"
     _attribute_docs = {"n_outputs_": ("int", "Number of targets.")}
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -89,11 +90,11 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceEstimator):
         return self._fit(X, y, partial=True)
 
     def _fit(self, X, y, *, partial):
-        continues = self._continues(partial)
+        continues = self._begin_fit(partial)
         X, y = self._validate(X, y, reset=not continues)
         y = numeric_targets(self, y, continues=continues)
         self.n_outputs_ = y.shape[1]
-        return self._fit_net(X, y, partial=partial)
+        return self._fit_net(X, y, continues=continues, partial=partial)
 
     def _n_module_outputs(self):
         return self.n_outputs_
@@ -126,6 +127,9 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
     """
 
     _net_class = PrecisionNetClassifier
+    _validation_scoring = "accuracy"
+    # the loss's weighting may change when training goes on; the classes may not
+    _training_params = TRAINING_PARAMS | {"class_weight"}
     _parameter_constraints: dict = {
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
@@ -152,7 +156,7 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
         return self._fit(X, y, partial=True, classes=classes)
 
     def _fit(self, X, y, *, partial, classes=None):
-        continues = self._continues(partial)
+        continues = self._begin_fit(partial)
         X, y = self._validate(X, y, reset=not continues, labels=True)
         if not continues:
             if partial and classes is None:
@@ -168,7 +172,7 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
             self.classes_ = classes
         codes = encode_labels(y, self.classes_)
         self._class_weights = self._weights(y, partial=partial, continues=continues)
-        return self._fit_net(X, codes, partial=partial)
+        return self._fit_net(X, codes, continues=continues, partial=partial)
 
     def _weights(self, y, *, partial, continues):
         """The class weights of the loss: ``class_weight`` as it is now; 'balanced'

@@ -2,7 +2,6 @@
 
 import contextlib
 import sys
-import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -11,6 +10,7 @@ import torch
 from skorch.dataset import unpack_data
 from tqdm.auto import tqdm
 
+from .._warnings import warn
 from ..nn._hardware import cpu_has_native_bfloat16
 
 __all__ = [
@@ -40,28 +40,42 @@ OPTIMIZERS = {
 
 
 def resolve_device(device):
-    """The device a fit runs on: 'auto' picks CUDA when present; an unavailable
-    CUDA device is a ``ValueError`` that says what to use instead."""
-    if device == "auto":
+    """The device a fit runs on: 'auto' picks CUDA when present; any other
+    device torch knows by that name or ``torch.device`` ('cuda:1'); a name torch
+    does not know, or a CUDA device this machine lacks, is a ``ValueError`` that
+    says what to use instead."""
+    if isinstance(device, str) and device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
         raise ValueError(
-            f"device={device!r} was requested, but CUDA is not available on this "
-            "machine; use device='cpu' or device='auto'."
-        )
-    return str(device)
+            f"device={device!r} is not a device torch knows ({exc}); use 'cpu', "
+            "'cuda', 'cuda:1' (a GPU by number), 'auto' or a torch.device."
+        ) from None
+    if parsed.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was requested, but CUDA is not available on "
+                "this machine; use device='cpu' or device='auto'."
+            )
+        count = torch.cuda.device_count()
+        if parsed.index is not None and parsed.index >= count:
+            raise ValueError(
+                f"device={device!r} was requested, but this machine has {count} "
+                f"CUDA device(s), numbered 0 to {count - 1}."
+            )
+    return str(parsed)
 
 
 def loading_device(device):
     """The device to restore a saved net on: its own, or the CPU (with a warning,
     as skorch gives) when it was a CUDA device and this machine has none."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
-        warnings.warn(
+        warn(
             f"The model was fitted on device={device!r}, but no CUDA devices are "
             "available here; it is loaded on the CPU. Set device='cpu' before "
-            "fitting it again.",
-            UserWarning,
-            stacklevel=3,
+            "fitting it again."
         )
         return "cpu"
     return str(device)
@@ -81,12 +95,10 @@ def check_precision(precision, device):
         and device_type == "cpu"
         and not cpu_has_native_bfloat16()
     ):
-        warnings.warn(
+        warn(
             "precision='bfloat16' on a CPU without native bfloat16 (AMX or "
             "AVX512_BF16): its matrix products are emulated, several times slower "
-            "than in float32. It pays on CPUs that have it and on GPUs.",
-            UserWarning,
-            stacklevel=4,
+            "than in float32. It pays on CPUs that have it and on GPUs."
         )
 
 

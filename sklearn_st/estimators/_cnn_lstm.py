@@ -20,7 +20,7 @@ class CNNLSTMMixin(FrameCNNMixin, LSTMMixin):
             encoder=self._frame_encoder(input_shape),
             n_features=self.n_features,
             n_outputs=n_outputs,
-            stacked_frames=self.stacked_frames,
+            stacked_frames=self._n_stacked(),
             **self._lstm_params(),
         )
 
@@ -33,10 +33,10 @@ class CNNLSTMRegressor(CNNLSTMMixin, BaseSequenceRegressor):
     sequence of frame features; both are trained jointly on the target. The stack
     lets the CNN see how the picture moves from one frame to the next, also when
     all of it moves (a panning camera); the default ``pooling='flatten'`` keeps
-    where things are in each frame, which position targets need. Input ``(n_samples, n_frames,
-    height, width, n_channels)``; 4-D is one channel, 3-D ``(n_samples, n_frames,
-    n_features)`` is 1x1 frames with ``n_features`` channels, 2-D a univariate
-    sequence.
+    where things are in each frame, which position targets need. Input
+    ``(n_samples, n_frames, height, width, n_channels)``; 4-D is one channel, 3-D
+    ``(n_samples, n_frames, n_features)`` is 1x1 frames with ``n_features``
+    channels, 2-D a univariate sequence.
 
     Parameters
     ----------
@@ -96,10 +96,12 @@ class CNNLSTMClassifier(CNNLSTMMixin, BaseSequenceClassifier):
 
     The model of :class:`CNNLSTMRegressor` with a softmax head and cross-entropy
     loss: any labels (integers, strings), ``classes_``, ``predict_proba`` and
-    ``class_weight``. Its default ``pooling='avg'`` averages each frame's CNN
-    features over space, which suits telling shapes apart (which digit, which
-    object) wherever they are; for classes defined by position or motion (which
-    direction something moves) use ``pooling='flatten'``, the regressor's default.
+    ``class_weight``. Its defaults ``stacked_frames=1`` (each frame alone) and
+    ``pooling='avg'`` (each frame's CNN features averaged over space) suit telling
+    shapes apart (which digit, which object) wherever they are; for classes
+    defined by position or motion (which direction something moves, or the
+    camera) use ``stacked_frames=2`` and ``pooling='flatten'``, the regressor's
+    defaults.
 
     Parameters
     ----------
@@ -126,7 +128,7 @@ class CNNLSTMClassifier(CNNLSTMMixin, BaseSequenceClassifier):
     def __init__(
         self,
         *,
-        stacked_frames=2,
+        stacked_frames=1,
         channels=(16, 32),
         n_features=64,
         pooling="avg",

@@ -199,7 +199,8 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        frames = None if self.n_context is None else slice(-int(self.n_context), None)
+        n_context = self._fitted_params["n_context"]
+        frames = None if n_context is None else slice(-int(n_context), None)
         return self._forecast(X, frames)
 
     def score(self, X, y=None):
@@ -220,9 +221,10 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        horizon = int(self.horizon)
-        stop = self._check_n_frames(X.shape[1]) - horizon
-        start = 0 if self.n_context is None else stop - int(self.n_context)
+        fitted = self._fitted_params
+        horizon, n_context = int(fitted["horizon"]), fitted["n_context"]
+        stop = self._check_n_frames(X.shape[1], horizon, n_context) - horizon
+        start = 0 if n_context is None else stop - int(n_context)
         forecast = self._forecast(X, slice(start, stop))
         squared, done = 0.0, 0
         for chunk in sample_chunks(X, 1 << 23, itemsize=8):
@@ -232,25 +234,25 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         return -squared / forecast.size
 
     def _fit(self, X, y, *, partial):
-        continues = self._continues(partial)
+        continues = self._begin_fit(partial)
         X = self._validate(X, reset=not continues)
-        n_frames = self._check_n_frames(X.shape[1])
+        n_frames = self._check_n_frames(X.shape[1], self.horizon, self.n_context)
         if self.n_context is None:
             self.n_context_ = n_frames - int(self.horizon)
         else:
             self.n_context_ = int(self.n_context)
         if self.loss == "bce":
             _check_unit_range(X)
-        return self._fit_net(X, None, partial=partial)
+        return self._fit_net(X, None, continues=continues, partial=partial)
 
-    def _check_n_frames(self, n_frames):
+    def _check_n_frames(self, n_frames, horizon, n_context):
         """``n_frames``, or a ``ValueError`` when clips that short leave no context
         (or less than ``n_context``) before the last ``horizon`` frames."""
-        needed = int(self.horizon) + (1 if self.n_context is None else self.n_context)
+        needed = int(horizon) + (1 if n_context is None else n_context)
         if n_frames < needed:
             raise ValueError(
-                f"{type(self).__name__}(horizon={self.horizon}, n_context="
-                f"{self.n_context}) needs clips of at least {needed} frames, but X "
+                f"{type(self).__name__}(horizon={horizon}, n_context="
+                f"{n_context}) needs clips of at least {needed} frames, but X "
                 f"has {n_frames} frame(s) (for 2-D X: {n_frames} feature(s))."
             )
         return n_frames
@@ -258,11 +260,12 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
     def _forecast(self, X, frames):
         """The forecast frames of the frames ``frames`` of validated ``X``, in its
         layout and value range."""
+        fitted = self._fitted_params
         out = self._forward(
-            X, frames=frames, check_input=False, horizon=int(self.horizon)
+            X, frames=frames, check_input=False, horizon=int(fitted["horizon"])
         )
         out = out.astype(np.float64)  # (n, horizon, channels, height, width)
-        if self.loss == "bce":
+        if fitted["loss"] == "bce":
             out = 1.0 / (1.0 + np.exp(-out))
         else:
             # per channel, on the channel axis of the torch layout
@@ -277,7 +280,8 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         return {"n_context": self.n_context_, "horizon": int(self.horizon)}
 
     def _input_scaling(self, X):
-        if self.loss == "bce":  # frames in [0, 1] are the sigmoid's range
+        if self.loss == "bce":  # frames in [0, 1] (checked) are the sigmoid's range
+            self._x_range = (0.0, 1.0)
             return 0.0, 1.0
         return super()._input_scaling(X)
 

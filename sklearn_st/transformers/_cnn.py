@@ -1,14 +1,16 @@
 """Learned per-frame CNN features."""
 
 import copy
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.base import TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._facade import (
+    TRAINING_PARAMS,
     BaseSequenceEstimator,
     FrameCNNMixin,
     encode_labels,
@@ -28,10 +30,11 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     n_frames, n_features)``, the input of :class:`LSTMRegressor` and
     :class:`LSTMClassifier`. 4-D input is one channel, 3-D ``(n_samples,
     n_frames, n_features)`` is 1x1 frames with ``n_features`` channels, 2-D a
-    univariate sequence. Each frame's features come from the frame stacked with
-    the one before it (``stacked_frames=2``), so that they show how the picture
-    moved since, which the features of single frames cannot (their
-    ``stacked_frames=1``). How the encoder learns is set by ``objective``:
+    univariate sequence. Trained on numeric targets (or on none), each frame's
+    features come from the frame stacked with the one before it, so that they
+    show how the picture moved since, which the features of single frames cannot;
+    trained on class labels, from the frame alone (``stacked_frames='auto'``). How
+    the encoder learns is set by ``objective``:
 
     - 'supervised': the encoder and an LSTM over its frame features (the
       end-to-end model of :class:`CNNLSTMRegressor`, with ``hidden_size=32``) are
@@ -76,11 +79,29 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     (3, 2)
     """
 
+    # 'auto' may resolve to the fitted objective: fit compares the resolved ones
+    _training_params = TRAINING_PARAMS | {"objective"}
     _parameter_constraints: dict = {
+        "stacked_frames": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "objective": [StrOptions({"auto", "autoencoder", "supervised", "none"})],
         "encoder": [HasMethods(["forward", "parameters"]), None],
     }
     _param_docs = {
+        "stacked_frames": (
+            "int or 'auto'",
+            "Frames the CNN sees at each step: the frame and the ones before it, "
+            "stacked on the channel axis (the first frame stands in for those "
+            "before it), as the Atari DQN stacks frames. 2 lets the features show "
+            "what moves between consecutive frames and how, camera motion over "
+            "real texture included, which no encoding of single frames shows; 1 "
+            "encodes each frame alone, which suits telling shapes apart (measured "
+            "in README). 'auto': 1 when ``fit`` gets class labels, 2 otherwise "
+            "(numeric targets, or none), as the CNN-LSTM classifier's and "
+            "regressor's defaults.",
+        ),
         "objective": (
             "{'auto', 'supervised', 'autoencoder', 'none'}",
             "How the encoder is trained in ``fit``, see above.",
@@ -109,7 +130,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         *,
         objective="auto",
         encoder=None,
-        stacked_frames=2,
+        stacked_frames="auto",
         channels=(16, 32, 64),
         n_features=32,
         pooling="flatten",
@@ -152,7 +173,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         objective = self.objective
         if objective == "auto":
             objective = "autoencoder" if y is None else "supervised"
-        continues = self._continues()
+        continues = self._begin_fit()
         if continues and objective != self._objective:
             raise ValueError(
                 f"This fit's objective is {objective!r} (objective="
@@ -163,7 +184,9 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             X = self._validate(X, reset=not continues)
             if not continues:
                 self._objective, self._classes = objective, None
-            return self._fit_net(X, None, train=objective == "autoencoder")
+            return self._fit_net(
+                X, None, continues=continues, train=objective == "autoencoder"
+            )
         labels = y is not None and is_label_target(y)
         X, y = self._validate(X, y, reset=not continues, labels=labels)
         if continues and labels != (self._classes is not None):
@@ -179,7 +202,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             y = encode_labels(y, self._classes)
         else:
             y = numeric_targets(self, y, continues=continues)
-        return self._fit_net(X, y)
+        return self._fit_net(X, y, continues=continues)
 
     def transform(self, X):
         """Per-frame features of ``X``.
@@ -215,7 +238,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
 
     def _build_module(self, input_shape, n_outputs):
         encoder = self._build_encoder(input_shape)
-        stacked = self.stacked_frames if self.encoder is None else 1
+        stacked = self._n_stacked()
         if self._objective == "none":
             return FrameFeatures(encoder, stacked)
         if self._objective == "supervised":
@@ -237,6 +260,15 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             decoder=self._frame_decoder(input_shape),
             stacked_frames=stacked,
         )
+
+    def _n_stacked(self):
+        """``stacked_frames``, 'auto' resolved by the fitted targets; 1 for a
+        user encoder, which takes single frames."""
+        if self.encoder is not None:
+            return 1
+        if self.stacked_frames == "auto":
+            return 1 if self._classes is not None else 2
+        return self.stacked_frames
 
     def _build_encoder(self, input_shape):
         """The encoder to train or use; records ``n_features_out_``."""

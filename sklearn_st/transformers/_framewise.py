@@ -87,6 +87,21 @@ class FrameWise(TransformerMixin, BaseEstimator):
     def __init__(self, transformer=None):
         self.transformer = transformer
 
+    def set_params(self, **params):
+        """Set the parameters, as every scikit-learn estimator; the default
+        ``transformer=None`` has no parameters to tune: a ``ValueError`` says to
+        pass the transformer (``FrameWise(PCA(16))``) whose parameters a grid
+        sets."""
+        nested = sorted(k for k in params if k.startswith("transformer__"))
+        if nested and params.get("transformer", self.transformer) is None:
+            raise ValueError(
+                f"Cannot set {', '.join(nested)}: FrameWise's transformer is None "
+                f"(a PCA with {_DEFAULT_COMPONENTS} components, made in fit). Pass "
+                f"the transformer to tune: FrameWise(PCA({_DEFAULT_COMPONENTS})), "
+                "then framewise__transformer__n_components works in a grid."
+            )
+        return super().set_params(**params)
+
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Fit the transformer on the frames of ``X``.

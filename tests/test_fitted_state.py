@@ -1,0 +1,175 @@
+"""Fitted state as scikit-learn's own: for every class that trains a net and every
+one of its parameters (read from ``get_params``, so that a new parameter cannot
+be left out), ``set_params`` after ``fit`` leaves the outputs unchanged, and
+continued training (``warm_start``, ``partial_fit``) either takes the new value
+(how to train) or refuses it with the parameter and both values named (what is
+trained)."""
+
+import copy
+import re
+from functools import cache
+
+import numpy as np
+import pytest
+import skorch
+import torch
+
+from sklearn_st._facade import TRAINING_PARAMS
+from tests.fast import NET_CLASSES, fast, fit_data
+
+#: Other valid values of every parameter; the first that differs from an
+#: estimator's own is used.
+ALTERNATIVES = {
+    # how to train
+    "max_epochs": [2, 3],
+    "batch_size": [3, 5],
+    "lr": [1e-4],
+    "optimizer": ["sgd", "adam"],
+    "weight_decay": [0.01],
+    "early_stopping": [True],
+    "validation_fraction": [0.3],
+    "n_iter_no_change": [3],
+    "warm_start": [True],
+    "device": ["auto"],
+    "compile": [True],
+    "random_state": [1],
+    "verbose": [1],
+    "callbacks": [[skorch.callbacks.GradientNormClipping(1.0)]],
+    "class_weight": ["balanced"],
+    "objective": ["autoencoder"],
+    # what is trained
+    "hidden_size": [5],
+    "num_layers": [2],
+    "bidirectional": [True],
+    "dropout": [0.5],
+    "recurrent_dropout": [0.5],
+    "stacked_frames": [1, 3],
+    "channels": [(3,)],
+    "n_features": [4],
+    "pooling": ["avg", "flatten"],
+    "filters": [3],
+    "kernel_size": [5],
+    "padding": ["valid", "same"],
+    "strides": [1, 2],
+    "encoder": [torch.nn.Sequential(torch.nn.Flatten(), torch.nn.LazyLinear(2))],
+    "horizon": [2],
+    "n_context": [2],
+    "loss": ["mae"],
+    "residual": [False],
+    "precision": ["bfloat16"],
+}
+#: what a parameter needs beside it to fit on the tiny data
+COMPANIONS = {"early_stopping": {"validation_fraction": 0.25}}
+
+
+def _cases():
+    return [
+        pytest.param(name, param, id=f"{name}-{param}")
+        for name in NET_CLASSES
+        for param in sorted(fast(name).get_params(deep=False))
+    ]
+
+
+def _data(estimator):
+    X = np.random.RandomState(0).randint(0, 256, size=(16, 5, 8, 8, 1))
+    return fit_data(estimator, X.astype(np.uint8))
+
+
+@cache
+def _fitted(name):
+    estimator = fast(name)
+    X, y = _data(estimator)
+    return estimator.fit(X, y)
+
+
+def _other(estimator, param):
+    if param not in ALTERNATIVES:
+        pytest.fail(f"add another value of {param!r} to ALTERNATIVES")
+    current = estimator.get_params()[param]
+    for value in ALTERNATIVES[param]:
+        if not (
+            value is current or (type(value) is type(current) and value == current)
+        ):
+            return value
+    pytest.fail(f"ALTERNATIVES[{param!r}] has no value other than {current!r}")
+
+
+def _outputs(estimator, X):
+    outputs = []
+    for method in ("predict", "predict_proba", "transform", "score"):
+        if hasattr(estimator, method):
+            if method == "score":
+                outputs.append(estimator.score(*_data(estimator)))
+            else:
+                outputs.append(getattr(estimator, method)(X))
+    return outputs
+
+
+@pytest.mark.parametrize("name, param", _cases())
+def test_set_params_after_fit_leaves_the_outputs_unchanged(name, param):
+    fitted = _fitted(name)
+    X, _ = _data(fitted)
+    before = _outputs(fitted, X)
+    changed = copy.deepcopy(fitted)
+    changed.set_params(**{param: _other(fitted, param)})
+    for old, new in zip(before, _outputs(changed, X), strict=True):
+        numbers = np.asarray(old).dtype.kind == "f"
+        if param == "batch_size" and numbers:  # new batches: float rounding only
+            np.testing.assert_allclose(new, old, rtol=1e-5, atol=1e-6)
+        else:
+            np.testing.assert_array_equal(new, old)
+
+
+@pytest.mark.parametrize("name, param", _cases())
+def test_continued_training_takes_how_to_train_and_refuses_what_is_trained(name, param):
+    fitted = _fitted(name)
+    X, y = _data(fitted)
+    value = _other(fitted, param)
+    if param == "compile":
+        pytest.skip("test_training continues a compiled model (inductor: 40 s)")
+    warm = copy.deepcopy(fitted).set_params(warm_start=True)
+    warm.set_params(**{param: value, **COMPANIONS.get(param, {})})
+    if param in warm._training_params and param != "objective":
+        epochs = len(fitted.net_.history)
+        warm.fit(X, y)
+        # trained on, with the new value where the net holds it
+        assert len(warm.net_.history) == epochs + warm.max_epochs
+        if param in ("max_epochs", "batch_size", "lr"):
+            assert getattr(warm.net_, param) == value
+        return
+    fitted_value = fitted.get_params()[param]
+    message = (
+        f"objective is {value!r}"
+        if param == "objective"
+        else rf"fitted with {param}={re.escape(repr(fitted_value))}, but {param} "
+        rf"is {re.escape(repr(value))} now"
+    )
+    with pytest.raises(ValueError, match=message):
+        warm.fit(X, y)
+    if hasattr(fitted, "partial_fit"):
+        partial = copy.deepcopy(fitted).set_params(**{param: value})
+        with pytest.raises(ValueError, match=message):
+            partial.partial_fit(X, y)
+
+
+@pytest.mark.parametrize("name", [n for n in NET_CLASSES if n != "CNNFeatureExtractor"])
+def test_partial_fit_refuses_early_stopping(name):
+    estimator = fast(name, early_stopping=True)
+    X, y = _data(estimator)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stop"):
+        estimator.partial_fit(X, y)
+
+
+def test_every_facade_training_parameter_is_known_to_the_tests():
+    assert TRAINING_PARAMS <= set(ALTERNATIVES)
+
+
+def test_a_loaded_model_is_rebuilt_as_fitted_not_as_set():
+    import pickle
+
+    fitted = copy.deepcopy(_fitted("ConvLSTMRegressor"))
+    X, _ = _data(fitted)
+    expected = fitted.predict(X)
+    fitted.set_params(filters=7)  # not refitted: the module keeps its filters
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict(X), expected)
