@@ -52,14 +52,6 @@ def test_cnn_lstm_regressor_learns_motion():
     assert cross_validate(model, X, y, cv=2)["test_score"].mean() > 0.5
 
 
-def test_cnn_lstm_defaults_differ_where_the_task_does():
-    # motion needs positions (flatten); a label wants what is there (avg)
-    assert CNNLSTMRegressor().pooling == "flatten"
-    assert CNNLSTMClassifier().pooling == "avg"
-    assert "default='avg'" in CNNLSTMClassifier.__doc__
-    assert "default='flatten'" in CNNLSTMRegressor.__doc__
-
-
 def test_cnn_lstm_classifier(clips):
     X, _ = clips
     y = np.array(["a", "b", "c"])[np.arange(len(X)) % 3]

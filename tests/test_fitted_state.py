@@ -173,3 +173,68 @@ def test_a_loaded_model_is_rebuilt_as_fitted_not_as_set():
     fitted.set_params(filters=7)  # not refitted: the module keeps its filters
     restored = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(restored.predict(X), expected)
+
+
+@pytest.mark.parametrize(
+    "name, early_stopping",
+    [
+        ("LSTMRegressor", True),
+        ("LSTMClassifier", True),
+        ("ConvLSTMForecaster", True),
+        ("LSTMRegressor", False),
+    ],
+)
+def test_fitted_attributes_as_mlp_has_them(name, early_stopping):
+    settings = {"max_epochs": 3, "early_stopping": early_stopping}
+    estimator = fast(name, **settings, validation_fraction=0.25)
+    X, y = _data(estimator)
+    estimator.fit(X, y)
+    history = estimator.net_.history
+    assert estimator.n_iter_ == 3
+    assert estimator.loss_curve_ == pytest.approx(list(history[:, "train_loss"]))
+    if not early_stopping:
+        assert estimator.validation_scores_ is None
+        assert estimator.best_validation_score_ is None
+    else:
+        scores = estimator.validation_scores_
+        assert len(scores) == 3 and estimator.best_validation_score_ == max(scores)
+        if name == "ConvLSTMForecaster":  # minus the validation loss
+            assert scores == pytest.approx([-v for v in history[:, "valid_loss"]])
+        else:  # R^2 or accuracy of the held-out clips, as MLP's
+            assert all(s <= 1 for s in scores)
+            if name == "LSTMClassifier":
+                assert all(s * 4 == int(s * 4) for s in scores)  # 4 clips held out
+    # a warm start counts on
+    estimator.set_params(warm_start=True, max_epochs=2).fit(X, y)
+    assert estimator.n_iter_ == 5 and len(estimator.loss_curve_) == 5
+    assert not hasattr(fast(name), "n_iter_")  # not fitted
+
+
+def test_a_users_early_stopping_and_progress_bar_replace_the_built_in_ones():
+    mine = skorch.callbacks.EarlyStopping(patience=1, load_best=False)
+    estimator = fast(
+        "LSTMRegressor",
+        max_epochs=20,
+        early_stopping=True,
+        validation_fraction=0.25,
+        verbose=1,
+        lr=0.5,
+        callbacks=[mine, skorch.callbacks.ProgressBar(batches_per_epoch="count")],
+    )
+    X, y = _data(estimator)
+    estimator.fit(X, y)  # skorch refused two callbacks of one name before
+    callbacks = dict(estimator.net_.callbacks_)
+    assert callbacks["EarlyStopping"].patience == 1
+    assert callbacks["ProgressBar"].batches_per_epoch == "count"
+    assert [type(cb).__name__ for cb in callbacks.values()].count("EarlyStopping") == 1
+
+
+def test_loading_leaves_numpys_global_generator_alone():
+    import pickle
+
+    estimator = fast("LSTMRegressor", random_state=None)  # None: the global one
+    saved = pickle.dumps(estimator.fit(*_data(estimator)))
+    state = np.random.get_state()
+    pickle.loads(saved)
+    after = np.random.get_state()
+    assert state[0] == after[0] and np.array_equal(state[1], after[1])

@@ -107,7 +107,8 @@ def test_property_bad_values_get_a_clear_error(estimator, bad, wrap):
     with pytest.raises((ValueError, TypeError)) as fit_error:
         estimator.fit(X, y)
     assert str(fit_error.value)
-    assert "torch" not in type(fit_error.value).__module__
+    # refused by the input checks, before the data reaches torch
+    assert "/torch/" not in str(fit_error.traceback[-1].path)
     # after a good fit, predict/transform refuse the same values
     good = np.zeros(X.shape)
     if not _accepts(estimator, good) or _too_short(estimator, good):

@@ -100,7 +100,11 @@ FACADE_PARAM_DOCS = {
     ),
     "callbacks": (
         "list of skorch callbacks or (name, callback) tuples",
-        "Extra skorch callbacks; each fit uses clones of them.",
+        "Extra skorch callbacks; each fit uses clones of them. An "
+        "``EarlyStopping`` or ``ProgressBar`` of yours replaces the one that "
+        "``early_stopping=True`` or ``verbose`` adds (your patience, your bar); "
+        "``early_stopping=True`` still provides the validation split it "
+        "monitors.",
     ),
 }
 

@@ -294,7 +294,13 @@ class BaseSequenceEstimator(BaseEstimator):
         return named
 
     def _callbacks(self):
-        callbacks = [StopOnDivergence(type(self).__name__), *self._user_callbacks()]
+        """The net's callbacks: the divergence check, the user's, and those that
+        ``early_stopping`` and ``verbose`` add, unless the user gave one of the
+        same class (an ``EarlyStopping`` of their own patience, say), which
+        replaces it."""
+        user = self._user_callbacks()
+        kinds = {type(cb) for _, cb in user}
+        callbacks = [StopOnDivergence(type(self).__name__), *user]
         if self.early_stopping and self._validation_scoring is not None:
             callbacks.append(
                 skorch.callbacks.EpochScoring(
@@ -303,13 +309,13 @@ class BaseSequenceEstimator(BaseEstimator):
                     name="valid_score",
                 )
             )
-        if self.early_stopping:
+        if self.early_stopping and skorch.callbacks.EarlyStopping not in kinds:
             callbacks.append(
                 skorch.callbacks.EarlyStopping(
                     patience=int(self.n_iter_no_change), load_best=True
                 )
             )
-        if self.verbose:
+        if self.verbose and skorch.callbacks.ProgressBar not in kinds:
             callbacks.append(skorch.callbacks.ProgressBar())
         return callbacks
 
@@ -477,7 +483,9 @@ class BaseSequenceEstimator(BaseEstimator):
         if net_state is None:
             return
         device = loading_device(net_state["device"])
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        # any seed builds the module before its saved weights replace the random
+        # ones; a fixed one leaves NumPy's global generator alone
+        seed = 0
         # the module is built as fitted (random weights, then the saved ones)
         # without touching the caller's random state
         fitted = self._as_fitted()
