@@ -52,11 +52,16 @@ def test_cuda_every_class_fits_and_predicts_in_low_precision(name, precision, cl
     X, y = fit_data(model, clips[0])
     low = output(model.fit(X, y), X)
     assert np.isfinite(low).all()
-    if precision == "float16":  # the loss is scaled, and the scale adapts
-        assert model.net_.grad_scaler_.get_scale() > 0
-    # the same weights predicting in float32: low precision rounds, no more
-    # (2 epochs of 2 classes: the probabilities lie near 0.5 either way)
-    full = output(model.set_params(precision="float32"), X)
+    if precision == "float16":  # the loss scale and its count are saved
+        state = model.net_.grad_scaler_.state_dict()
+        restored = pickle.loads(pickle.dumps(model))
+        assert restored.net_.grad_scaler_.state_dict() == state
+    # the same weights predicting in float32 (the fitted net's precision decides,
+    # not set_params): low precision rounds, no more (2 epochs of 2 classes: the
+    # probabilities lie near 0.5 either way)
+    in_float32 = pickle.loads(pickle.dumps(model))
+    in_float32.net_.precision = "float32"
+    full = output(in_float32, X)
     _close(low, full, 5e-2)
     again = fast(name, device="cuda", max_epochs=2, precision=precision).fit(X, y)
     _close(output(again, X), low, 1e-2)
@@ -160,3 +165,26 @@ def test_cuda_fitted_model_predicts_in_a_process_without_a_gpu(
     # differently (up to 2e-4 seen on an H200)
     tolerance = 1e-3 if precision == "float32" else 5e-2
     _close(on_cpu, on_gpu, tolerance)
+
+
+def test_cuda_float16_clips_true_gradients_and_keeps_its_scale(clips):
+    import skorch
+
+    X, y = clips
+    clip = skorch.callbacks.GradientNormClipping(1.0)
+    model = fast(
+        "ConvLSTMRegressor",
+        device="cuda",
+        precision="float16",
+        max_epochs=6,
+        lr=1e-2,
+        callbacks=[clip],
+    ).fit(X, y)
+    # clipping at norm 1 of gradients still scaled by 2**16 would stall training
+    loss = model.loss_curve_
+    assert loss[-1] < 0.9 * loss[0], loss
+    tracker = model.net_.grad_scaler_.state_dict()["_growth_tracker"]
+    model.set_params(warm_start=True, max_epochs=1).fit(X, y)
+    steps = -(-len(X) // model.batch_size)  # batches of one epoch
+    grown = model.net_.grad_scaler_.state_dict()["_growth_tracker"]
+    assert grown in (tracker + steps, 0)  # counted on, unless the scale just grew

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import skorch
 import torch
+from fast import NET_CLASSES, fast, fit_data
 
 from sklearn_st._facade import TRAINING_PARAMS
-from tests.fast import NET_CLASSES, fast, fit_data
 
 #: Other valid values of every parameter; the first that differs from an
 #: estimator's own is used.

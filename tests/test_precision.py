@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+import skorch
 import torch
 from fast import NET_CLASSES, fast, fit_data, output
 from sklearn.base import is_classifier
@@ -201,3 +202,74 @@ def test_bfloat16_model_round_trips(clips):
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
     assert isinstance(restored, ConvLSTMRegressor)
+
+
+class _GradNorms(skorch.callbacks.Callback):
+    """Records the gradient norm each callback sees after a backward pass."""
+
+    def initialize(self):
+        self.norms = []
+        return self
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        grads = [p.grad.norm() for _, p in named_parameters if p.grad is not None]
+        self.norms.append(float(torch.stack(grads).norm()))
+
+
+def test_float16_callbacks_see_unscaled_gradients_and_the_scale_persists():
+    # the loss scaler's bookkeeping, run on the CPU: float16 autocast computes in
+    # float32 off CUDA, but the loss is scaled and unscaled as on a GPU
+    from sklearn_st._facade._state import export_net, restore_net
+    from sklearn_st._facade._training import PrecisionNetRegressor
+
+    X = np.random.RandomState(0).normal(size=(16, 3)).astype(np.float32)
+    y = X.sum(axis=1, keepdims=True)
+
+    def net(precision):
+        torch.manual_seed(0)
+        return PrecisionNetRegressor(
+            torch.nn.Linear(3, 1),
+            precision=precision,
+            optimizer=torch.optim.SGD,
+            lr=0.05,
+            max_epochs=2,
+            batch_size=8,
+            train_split=None,
+            callbacks=[("norms", _GradNorms())],
+            device="cpu",
+        ).fit(X, y)
+
+    half, full = net("float16"), net("float32")
+    assert half.grad_scaler_.get_scale() >= 2.0**15  # the loss was scaled
+    norms = dict(half.callbacks_)["norms"].norms
+    np.testing.assert_allclose(norms, dict(full.callbacks_)["norms"].norms, rtol=1e-5)
+    np.testing.assert_allclose(
+        half.module_.weight.detach(), full.module_.weight.detach()
+    )
+    # saved and loaded with the model: the scale and its growth count
+    state = export_net(half)
+    assert state["grad_scaler"]["_growth_tracker"] == 4  # 2 epochs of 2 steps
+    fresh = PrecisionNetRegressor(
+        torch.nn.Linear(3, 1), precision="float16", device="cpu"
+    ).initialize()
+    restore_net(fresh, state)
+    assert fresh.grad_scaler_.state_dict() == half.grad_scaler_.state_dict()
+
+
+def test_float16_warm_start_and_partial_fit_keep_the_loss_scale(monkeypatch):
+    import sklearn_st._facade._estimator as estimator_module
+    from sklearn_st import LSTMRegressor
+
+    # float16 is refused off CUDA; its scaler's bookkeeping runs on the CPU
+    monkeypatch.setattr(estimator_module, "check_precision", lambda *args: None)
+    X = np.random.RandomState(0).normal(size=(16, 4, 3))
+    y = X.sum(axis=(1, 2))
+    model = LSTMRegressor(
+        hidden_size=4, max_epochs=2, batch_size=8, precision="float16", random_state=0
+    ).fit(X, y)
+    tracker = model.net_.grad_scaler_.state_dict()["_growth_tracker"]
+    assert tracker == 4
+    model.set_params(warm_start=True, max_epochs=1).fit(X, y)
+    assert model.net_.grad_scaler_.state_dict()["_growth_tracker"] == tracker + 2
+    model.partial_fit(X, y)
+    assert model.net_.grad_scaler_.state_dict()["_growth_tracker"] == tracker + 4

@@ -29,7 +29,14 @@ from ._docs import (
     method_docs,
     render_class_doc,
 )
-from ._state import export_net, load_optimizer_state, plain_module, restore_net
+from ._state import (
+    export_net,
+    grad_scaler_state,
+    load_grad_scaler_state,
+    load_optimizer_state,
+    plain_module,
+    restore_net,
+)
 from ._training import (
     OPTIMIZERS,
     PRECISIONS,
@@ -377,6 +384,7 @@ class BaseSequenceEstimator(BaseEstimator):
                 if type(self.net_.optimizer_) is type(previous.optimizer_):
                     state = previous.optimizer_.state_dict()["state"]
                     load_optimizer_state(self.net_.optimizer_, state)
+                load_grad_scaler_state(self.net_, grad_scaler_state(previous))
                 self.net_.history_ = previous.history
             else:
                 self._record_fitted_params()

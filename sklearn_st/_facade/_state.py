@@ -13,6 +13,8 @@ from skorch.history import History
 
 __all__ = [
     "export_net",
+    "grad_scaler_state",
+    "load_grad_scaler_state",
     "load_optimizer_state",
     "plain_module",
     "restore_net",
@@ -144,7 +146,24 @@ def export_net(net, *, callbacks=()):
         ],
         "history": _pack_history(_plain(list(net.history))),
         "callbacks": {name: cb for name, cb in net.callbacks_ if name in callbacks},
+        # float16's loss scale and its growth count (plain numbers)
+        "grad_scaler": _plain(grad_scaler_state(net)),
     }
+
+
+def grad_scaler_state(net):
+    """The state of the net's float16 loss scaler, or {} (no scaler, or one that
+    has not scaled yet)."""
+    scaler = getattr(net, "grad_scaler_", None)
+    return scaler.state_dict() if scaler is not None else {}
+
+
+def load_grad_scaler_state(net, state):
+    """Load :func:`grad_scaler_state`'s ``state`` into the net's scaler (when it
+    has one and the state is not empty)."""
+    scaler = getattr(net, "grad_scaler_", None)
+    if scaler is not None and state:
+        scaler.load_state_dict(dict(state))
 
 
 def load_optimizer_state(optimizer, per_param):
@@ -175,6 +194,7 @@ def restore_net(net, state):
     plain_module(net).load_state_dict(weights)
     load_optimizer_state(net.optimizer_, state["optimizer"])
     net.history_ = History(_unpack_history(state["history"]))
+    load_grad_scaler_state(net, state.get("grad_scaler", {}))
     saved = state["callbacks"]
     net.callbacks_ = [(name, saved.get(name, cb)) for name, cb in net.callbacks_]
 

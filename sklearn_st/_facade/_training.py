@@ -120,7 +120,9 @@ class _PrecisionMixin:
     ``precision``: matrix products and convolutions in bfloat16 or float16, the
     weights, optimizer state and loss in float32 (the module's output is cast to
     float32 before the loss). float16 scales the loss against underflowing
-    gradients (``torch.amp.GradScaler``, ``grad_scaler_``)."""
+    gradients (``torch.amp.GradScaler``, ``grad_scaler_``) and unscales them
+    before the callbacks see them (``on_grad_computed``: gradient clipping
+    clips the true gradients)."""
 
     def __init__(self, *args, precision="float32", **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +133,7 @@ class _PrecisionMixin:
         # predicts in float32 (see autocast); fit refuses float16 off CUDA
         super().initialize()
         self.grad_scaler_ = None
-        if self.precision == "float16" and torch.device(self.device).type == "cuda":
+        if self.precision == "float16":
             self.grad_scaler_ = torch.amp.GradScaler(torch.device(self.device).type)
         return self
 
@@ -148,13 +150,18 @@ class _PrecisionMixin:
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         self.grad_scaler_.scale(loss).backward()
+        # unscaled before skorch's train_step notifies on_grad_computed, so
+        # that callbacks (GradientNormClipping) see the true gradients; the
+        # scaler remembers it and does not unscale them again in its step
+        for name in self._optimizers:
+            self.grad_scaler_.unscale_(getattr(self, name + "_"))
         return {"loss": loss, "y_pred": y_pred}
 
     def _step_optimizer(self, step_fn):
         if self.grad_scaler_ is None:
             return super()._step_optimizer(step_fn)
-        # the scaler unscales the gradients and skips a step whose gradients
-        # overflowed, then adapts the scale
+        # the scaler skips a step whose gradients overflowed, then adapts the
+        # scale
         step_fn()
         for name in self._optimizers:
             self.grad_scaler_.step(getattr(self, name + "_"))
