@@ -124,7 +124,7 @@ def test_validate_sequences_checks_targets():
         validate_sequences(est, X, np.zeros(4), reset=True)
     with pytest.raises(ValueError, match="Input y contains NaN"):
         validate_sequences(est, X, np.full(5, np.nan), reset=True)
-    with pytest.raises(ValueError, match=r"Found array with dim 3, while dim <= 2"):
+    with pytest.raises(ValueError, match=r"Found array with dim 3"):
         validate_sequences(est, X, np.zeros((5, 2, 2)), reset=True)
     _, y = validate_sequences(est, X, [1, 2, 3, 4, 5], reset=True)
     assert y.shape == (5,)
