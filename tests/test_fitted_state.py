@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import skorch
 import torch
-from fast import NET_CLASSES, fast, fit_data
+from fast import NET_CLASSES, PLAIN_CLASSES, fast, fit_data
+from sklearn.decomposition import PCA
 
 from sklearn_st._facade import TRAINING_PARAMS
 
@@ -57,15 +58,21 @@ ALTERNATIVES = {
     "loss": ["mae"],
     "residual": [False],
     "precision": ["bfloat16"],
+    # the transformers without a net
+    "flatten_time": [True, False],
+    "order": [2],
+    "keep_first": [True],
+    "preset": ["fast"],
+    "transformer": [PCA(2)],
 }
 #: what a parameter needs beside it to fit on the tiny data
 COMPANIONS = {"early_stopping": {"validation_fraction": 0.25}}
 
 
-def _cases():
+def _cases(classes=NET_CLASSES):
     return [
         pytest.param(name, param, id=f"{name}-{param}")
-        for name in NET_CLASSES
+        for name in classes
         for param in sorted(fast(name).get_params(deep=False))
     ]
 
@@ -105,8 +112,10 @@ def _outputs(estimator, X):
     return outputs
 
 
-@pytest.mark.parametrize("name, param", _cases())
+@pytest.mark.parametrize("name, param", _cases([*NET_CLASSES, *PLAIN_CLASSES]))
 def test_set_params_after_fit_leaves_the_outputs_unchanged(name, param):
+    if name == "OpticalFlow":
+        pytest.importorskip("cv2")
     fitted = _fitted(name)
     X, _ = _data(fitted)
     before = _outputs(fitted, X)

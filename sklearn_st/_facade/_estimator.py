@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import FittedParamsMixin
 from .._validation import (
     SEQUENCE_NDIMS,
     channel_stats,
@@ -106,7 +107,7 @@ def _merge_along_mro(cls, name):
     return merged
 
 
-class BaseSequenceEstimator(BaseEstimator):
+class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
     """Everything a sequence model shares; subclasses give parameters and a module.
 
     A subclass is registered when it is defined (``__init_subclass__``): the
@@ -271,16 +272,6 @@ class BaseSequenceEstimator(BaseEstimator):
                 )
         return True
 
-    def _record_fitted_params(self):
-        """Record the parameters that define the model now being built: what
-        ``predict`` and a continued fit go by, whatever ``set_params`` does
-        later."""
-        self._fitted_params = {
-            name: value
-            for name, value in self.get_params(deep=False).items()
-            if name not in self._training_params
-        }
-
     def _as_fitted(self):
         """A shallow copy of this estimator with the fitted values of the
         parameters that define the model (to rebuild its module)."""
@@ -387,7 +378,9 @@ class BaseSequenceEstimator(BaseEstimator):
                 load_grad_scaler_state(self.net_, grad_scaler_state(previous))
                 self.net_.history_ = previous.history
             else:
-                self._record_fitted_params()
+                # what predict and a continued fit go by, whatever set_params
+                # does later
+                self._record_fitted_params(exclude=self._training_params)
                 module = self._build_module(
                     btchw_shape(X.shape[1:]), self._n_module_outputs()
                 )

@@ -199,7 +199,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        n_context = self._fitted_params["n_context"]
+        n_context = self._fitted("n_context")
         frames = None if n_context is None else slice(-int(n_context), None)
         return self._forecast(X, frames)
 
@@ -221,8 +221,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        fitted = self._fitted_params
-        horizon, n_context = int(fitted["horizon"]), fitted["n_context"]
+        horizon, n_context = int(self._fitted("horizon")), self._fitted("n_context")
         stop = self._check_n_frames(X.shape[1], horizon, n_context) - horizon
         start = 0 if n_context is None else stop - int(n_context)
         forecast = self._forecast(X, slice(start, stop))
@@ -260,12 +259,10 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
     def _forecast(self, X, frames):
         """The forecast frames of the frames ``frames`` of validated ``X``, in its
         layout and value range."""
-        fitted = self._fitted_params
-        out = self._forward(
-            X, frames=frames, check_input=False, horizon=int(fitted["horizon"])
-        )
+        horizon = int(self._fitted("horizon"))
+        out = self._forward(X, frames=frames, check_input=False, horizon=horizon)
         out = out.astype(np.float64)  # (n, horizon, channels, height, width)
-        if fitted["loss"] == "bce":
+        if self._fitted("loss") == "bce":
             out = 1.0 / (1.0 + np.exp(-out))
         else:
             # per channel, on the channel axis of the torch layout

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import LazySamples, lazy_or_computed
+from .._fitted import FittedParamsMixin
 from .._validation import validate_sequences
 
 __all__ = ["TemporalDifference", "difference_dtype"]
@@ -47,7 +48,7 @@ class _LazyDifferences(LazySamples):
         return _differences(samples, self.order, self.keep_first, self.dtype)
 
 
-class TemporalDifference(TransformerMixin, BaseEstimator):
+class TemporalDifference(FittedParamsMixin, TransformerMixin, BaseEstimator):
     """Frame-to-frame differences of image sequences: what moves.
 
     ``(n_samples, n_frames, ...)`` becomes ``(n_samples, n_frames - order, ...)``:
@@ -132,6 +133,7 @@ class TemporalDifference(TransformerMixin, BaseEstimator):
                 f"{self.order} frame(s), but X of shape {X.shape} has "
                 f"{X.shape[1]} (axis 1; of 2-D X: {X.shape[1]} feature(s))."
             )
+        self._record_fitted_params()
         return self
 
     def transform(self, X):
@@ -151,14 +153,13 @@ class TemporalDifference(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X_checked = validate_sequences(self, X, reset=False)
-        n_frames = X_checked.shape[1] - (0 if self.keep_first else self.order)
+        order, keep_first = self._fitted("order"), self._fitted("keep_first")
+        n_frames = X_checked.shape[1] - (0 if keep_first else order)
         sample_shape = (n_frames, *X_checked.shape[2:])
         return lazy_or_computed(
             X,
             X_checked,
-            lambda source: _LazyDifferences(
-                source, sample_shape, self.order, self.keep_first
-            ),
+            lambda source: _LazyDifferences(source, sample_shape, order, keep_first),
         )
 
     def __sklearn_tags__(self):

@@ -6,12 +6,13 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from .._arrays import FlatFrames, is_indexable_array
+from .._fitted import FittedParamsMixin
 from .._validation import validate_sequences
 
 __all__ = ["FrameFlattener"]
 
 
-class FrameFlattener(TransformerMixin, BaseEstimator):
+class FrameFlattener(FittedParamsMixin, TransformerMixin, BaseEstimator):
     """Flatten every frame of a sequence into one feature vector.
 
     ``(n_samples, n_frames, *frame)`` becomes ``(n_samples, n_frames,
@@ -76,6 +77,7 @@ class FrameFlattener(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         validate_sequences(self, X, reset=True)
+        self._record_fitted_params()
         return self
 
     def transform(self, X):
@@ -95,7 +97,7 @@ class FrameFlattener(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_sequences(self, X, reset=False)
-        if self.flatten_time:
+        if self._fitted("flatten_time"):
             shape = (int(np.prod(X.shape[1:])),)
         else:
             shape = (X.shape[1], int(np.prod(X.shape[2:])))
@@ -103,7 +105,7 @@ class FrameFlattener(TransformerMixin, BaseEstimator):
             return FlatFrames(X, shape)
         return X.reshape(X.shape[0], *shape)
 
-    @available_if(lambda self: self.flatten_time)
+    @available_if(lambda self: self._fitted("flatten_time"))
     def get_feature_names_out(self, input_features=None):
         """Names of the output features (only with ``flatten_time=True``).
 

@@ -6,6 +6,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import LazySamples, lazy_or_computed, value_range
+from .._fitted import FittedParamsMixin
 from .._optional import require
 from .._validation import validate_sequences
 
@@ -85,7 +86,7 @@ class _LazyFlow(LazySamples):
         return _flows(_as_frames(samples), self.preset, self.low, self.high)
 
 
-class OpticalFlow(TransformerMixin, BaseEstimator):
+class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
     """Dense optical flow between consecutive frames: how each pixel moves.
 
     ``(n_samples, n_frames, height, width[, n_channels])`` becomes
@@ -192,6 +193,7 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
             )
         low, high = value_range(X)
         self.data_range_ = (float(low), float(high))
+        self._record_fitted_params()
         return self
 
     def transform(self, X):
@@ -218,7 +220,7 @@ width, 2)
             X,
             X_checked,
             lambda source: _LazyFlow(
-                source, sample_shape, self.preset, *self.data_range_
+                source, sample_shape, self._fitted("preset"), *self.data_range_
             ),
         )
 
