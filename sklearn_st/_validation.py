@@ -31,6 +31,7 @@ from ._warnings import warn
 __all__ = [
     "ShapeWarning",
     "channel_stats",
+    "check_finite",
     "check_predict_range",
     "check_sequences",
     "is_label_target",
@@ -104,7 +105,9 @@ def _name(estimator):
     return "this estimator" if estimator is None else type(estimator).__name__
 
 
-def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
+def check_sequences(
+    X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint="", defer_finite=False
+):
     """Check that ``X`` is a real, finite, non-empty batch of sequences.
 
     Parameters
@@ -117,6 +120,11 @@ def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
         The numbers of dimensions the caller accepts.
     hint : str, default=""
         Appended to the error raised for a number of dimensions outside ``ndims``.
+    defer_finite : bool, default=False
+        Leave the NaN and infinity check of an array not in memory (an indexable
+        array, a ``np.memmap``) to the caller, who reads it anyway (the channel
+        statistics of ``fit``, the batches of ``predict``: see
+        :func:`check_finite`), so that it is read once, not twice.
 
     Returns
     -------
@@ -140,7 +148,7 @@ def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
             accept_sparse=False,
             dtype="numeric",
             allow_nd=True,
-            ensure_all_finite=True,
+            ensure_all_finite=not (defer_finite and isinstance(X, np.memmap)),
             ensure_min_samples=1,
             ensure_min_features=1,
             estimator=estimator,
@@ -163,7 +171,7 @@ def check_sequences(X, *, estimator=None, ndims=SEQUENCE_NDIMS, hint=""):
             f"Found array with an empty per-sample dimension (shape={X.shape}) "
             f"while {name} requires at least one frame and non-empty frames."
         )
-    if indexable:
+    if indexable and not defer_finite:
         _check_finite_in_chunks(X)
     return X
 
@@ -181,9 +189,14 @@ def _check_finite_in_chunks(X, chunk_bytes=1 << 24):
     if X.dtype.kind != "f":
         return
     for chunk in sample_chunks(X, chunk_bytes):
-        if not np.isfinite(chunk).all():
-            what = "NaN" if np.isnan(chunk).any() else "infinity"
-            raise ValueError(f"Input X contains {what}.")
+        check_finite(chunk)
+
+
+def check_finite(samples):
+    """scikit-learn's ``ValueError`` when the samples read hold NaN or infinity."""
+    if samples.dtype.kind == "f" and not np.isfinite(samples).all():
+        what = "NaN" if np.isnan(samples).any() else "infinity"
+        raise ValueError(f"Input X contains {what}.")
 
 
 def _check_sample_shape(estimator, X, any_n_frames=False):
@@ -251,6 +264,7 @@ def validate_sequences(
     hint="",
     labels=False,
     any_n_frames=False,
+    defer_finite=False,
 ):
     """Validate ``X`` (and ``y``) for ``estimator`` and record or check its shape.
 
@@ -260,10 +274,13 @@ def validate_sequences(
     ``any_n_frames=True`` too, clips of 3 to 5 dimensions may have any number of
     frames (a 2-D sequence's length is scikit-learn's ``n_features`` and stays
     fixed). ``y`` holds numeric targets, or class labels with ``labels=True``.
+    ``defer_finite``: see :func:`check_sequences`.
 
     Returns ``X``, or ``(X, y)`` when ``y`` is given.
     """
-    X_array = check_sequences(X, estimator=estimator, ndims=ndims, hint=hint)
+    X_array = check_sequences(
+        X, estimator=estimator, ndims=ndims, hint=hint, defer_finite=defer_finite
+    )
     any_n_frames = any_n_frames and X_array.ndim > 2
     if reset:
         _warn_unlikely_shape(X_array, _name(estimator))
@@ -286,6 +303,8 @@ def channel_stats(X, *, chunk_bytes=1 << 23, with_range=False):
     The channel is the last axis of 3-D and 5-D input; 2-D and 4-D input has one
     channel. Each chunk is converted to float64 on its own, so no float copy of the
     whole of ``X`` is ever made. A channel with zero variance gets a scale of 1.
+    NaN or infinity is scikit-learn's ``ValueError`` (:func:`check_finite`): the
+    pass doubles as the finiteness check of an array read once.
 
     Returns
     -------
@@ -299,6 +318,7 @@ def channel_stats(X, *, chunk_bytes=1 << 23, with_range=False):
     count, mean, m2 = 0, np.zeros(n_channels), np.zeros(n_channels)
     low, high = np.inf, -np.inf
     for chunk in sample_chunks(X, chunk_bytes, itemsize=8):
+        check_finite(chunk)
         converted = chunk.astype(np.float64)  # a copy: ours to overwrite
         del chunk  # one chunk in memory at a time
         converted = converted.reshape(-1, n_channels)

@@ -3,6 +3,7 @@ shape and __getitem__) flow through the estimators without ever being read whole
 
 import numpy as np
 import pytest
+from fast import NET_CLASSES, fast, fit_data
 from indexable import Indexable
 from sklearn.pipeline import Pipeline
 
@@ -140,3 +141,34 @@ def test_indexable_array_of_another_shape_is_refused_at_predict():
         ValueError, match=r"shape \(3, 9, 12, 1\).*fitted on .*\(3, 12, 12, 1\)"
     ):
         model.predict(Indexable(X[:, :, :9]))
+
+
+@pytest.mark.parametrize("name", NET_CLASSES)
+def test_each_call_reads_an_indexable_array_once(name):
+    # every read counts (slices too): fit reads X once before training (the
+    # statistics, the value range and the NaN check in one pass) and once per
+    # epoch; predict, transform and score once
+    estimator = fast(name, max_epochs=2)
+    X, y = fit_data(estimator, np.random.RandomState(0).rand(12, 4, 6, 6, 1))
+    X = Indexable(X.astype(np.float32))
+    estimator.fit(X, y)
+    assert X.samples_read == len(X) * (1 + estimator.n_iter_)
+    for method in ("predict", "transform", "score"):
+        if hasattr(estimator, method):
+            X.samples_read = 0
+            args = (X,) if method != "score" else (X, y)
+            getattr(estimator, method)(*args)
+            assert X.samples_read == len(X), method
+
+
+def test_nan_in_an_indexable_array_is_found_in_the_one_pass():
+    from sklearn_st import LSTMRegressor
+
+    X = np.random.RandomState(0).rand(12, 4, 3)
+    bad = X.copy()
+    bad[7, 2, 1] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        LSTMRegressor(max_epochs=1).fit(Indexable(bad), np.arange(12.0))
+    model = LSTMRegressor(max_epochs=1).fit(Indexable(X), np.arange(12.0))
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(Indexable(bad))

@@ -5,6 +5,7 @@ import skorch
 import torch
 
 from .._arrays import take_samples
+from .._validation import check_finite
 from ..nn import to_btchw
 
 __all__ = [
@@ -45,6 +46,7 @@ class SequenceDataset(skorch.dataset.Dataset):
     def __getitems__(self, indices):
         idx = np.asarray(indices)
         x = take_samples(self.X, idx)[:, self.frames]  # ``frames``: those read
+        check_finite(x)  # of data not in memory, checked as it is read
         if x.dtype.char in _FLOAT32_EXACT:
             xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
             xt.sub_(self._mean32).div_(self._scale32)

@@ -221,11 +221,14 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         """Keyword arguments of ``_dataset_class`` besides the input scaling."""
         return {}
 
-    def _input_scaling(self, X):
-        """``(mean, scale)`` that standardize ``X``: per channel; records the
-        value range of ``X`` (``_x_range``) from the same pass."""
-        mean, scale, self._x_range = channel_stats(X, with_range=True)
+    def _input_scaling(self, mean, scale):
+        """``(mean, scale)`` that standardize the input, from its per-channel
+        statistics."""
         return mean, scale
+
+    def _check_fit_values(self, value_range):
+        """Hook: a ``ValueError`` when fit's values (``(low, high)``) do not suit
+        the model."""
 
     def _validate(self, X, y="no_validation", *, reset, labels=False):
         return validate_sequences(
@@ -237,6 +240,9 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             hint=self._input_hint,
             labels=labels,
             any_n_frames=self._any_n_frames,
+            # NaN and infinity: in fit's one pass for statistics, in predict's
+            # batches (an array not in memory is read once, not twice)
+            defer_finite=True,
         )
 
     def _begin_fit(self, partial=False):
@@ -368,6 +374,17 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         device = resolve_device(self.device)
         check_precision(self.precision, device)
         with seeded_torch(seed, device):
+            if not continues:
+                # what predict and a continued fit go by, whatever set_params
+                # does later
+                self._record_fitted_params(exclude=self._training_params)
+                module = self._build_module(
+                    btchw_shape(X.shape[1:]), self._n_module_outputs()
+                )
+            # the one pass over X before training: statistics, value range and
+            # the NaN and infinity check together
+            mean, scale, value_range = channel_stats(X, with_range=True)
+            self._check_fit_values(value_range)
             if continues:
                 previous = self.net_
                 module = plain_module(previous)  # compiled afresh if compile=True
@@ -378,13 +395,8 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 load_grad_scaler_state(self.net_, grad_scaler_state(previous))
                 self.net_.history_ = previous.history
             else:
-                # what predict and a continued fit go by, whatever set_params
-                # does later
-                self._record_fitted_params(exclude=self._training_params)
-                module = self._build_module(
-                    btchw_shape(X.shape[1:]), self._n_module_outputs()
-                )
-                self._x_mean, self._x_scale = self._input_scaling(X)
+                self._x_mean, self._x_scale = self._input_scaling(mean, scale)
+                self._x_range = value_range
                 self.net_ = self._make_net(module, seed=seed, device=device)
             if train:
                 epochs = 1 if partial else int(self.max_epochs)

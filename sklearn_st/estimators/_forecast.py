@@ -1,5 +1,6 @@
 """Forecasting the next frames of image sequences with a ConvLSTM."""
 
+import math
 from numbers import Integral
 
 import numpy as np
@@ -8,10 +9,9 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._arrays import sample_chunks, value_range
 from .._facade import BaseSequenceEstimator
 from .._facade._dataset import ForecastDataset
-from ..nn import ConvLSTMForecastNet, from_btchw
+from ..nn import ConvLSTMForecastNet, ForecastSquaredError, from_btchw
 
 __all__ = ["ConvLSTMForecaster"]
 
@@ -224,13 +224,18 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         horizon, n_context = int(self._fitted("horizon")), self._fitted("n_context")
         stop = self._check_n_frames(X.shape[1], horizon, n_context) - horizon
         start = 0 if n_context is None else stop - int(n_context)
-        forecast = self._forecast(X, slice(start, stop))
-        squared, done = 0.0, 0
-        for chunk in sample_chunks(X, 1 << 23, itemsize=8):
-            truth = chunk[:, stop:].astype(np.float64)
-            squared += np.square(forecast[done : done + len(chunk)] - truth).sum()
-            done += len(chunk)
-        return -squared / forecast.size
+        # one read of each clip: its context and the frames that followed
+        error = ForecastSquaredError(
+            self.net_.module_,
+            n_context=stop - start,
+            horizon=horizon,
+            mean=self._x_mean,
+            scale=self._x_scale,
+            sigmoid=self._fitted("loss") == "bce",
+        )
+        squared = self._forward(X, error, frames=slice(start, None), check_input=False)
+        n_values = len(X) * horizon * math.prod(self.sample_shape_[1:])
+        return -float(squared.astype(np.float64).sum()) / n_values
 
     def _fit(self, X, y, *, partial):
         continues = self._begin_fit(partial)
@@ -240,8 +245,6 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
             self.n_context_ = n_frames - int(self.horizon)
         else:
             self.n_context_ = int(self.n_context)
-        if self.loss == "bce":
-            _check_unit_range(X)
         return self._fit_net(X, None, continues=continues, partial=partial)
 
     def _check_n_frames(self, n_frames, horizon, n_context):
@@ -276,11 +279,19 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
     def _dataset_params(self):
         return {"n_context": self.n_context_, "horizon": int(self.horizon)}
 
-    def _input_scaling(self, X):
+    def _input_scaling(self, mean, scale):
         if self.loss == "bce":  # frames in [0, 1] (checked) are the sigmoid's range
-            self._x_range = (0.0, 1.0)
             return 0.0, 1.0
-        return super()._input_scaling(X)
+        return mean, scale
+
+    def _check_fit_values(self, value_range):
+        low, high = value_range
+        if self.loss == "bce" and (low < 0 or high > 1):
+            raise ValueError(
+                f"loss='bce' needs frames with values in [0, 1], but X ranges from "
+                f"{low:g} to {high:g}; scale it (e.g. X / 255 for uint8 video) or "
+                "use loss='mse'."
+            )
 
     def _n_module_outputs(self):
         return None
@@ -301,14 +312,3 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         return tags
-
-
-def _check_unit_range(X):
-    """A ``ValueError`` unless every value of ``X`` lies in [0, 1]."""
-    low, high = value_range(X)
-    if low < 0 or high > 1:
-        raise ValueError(
-            f"loss='bce' needs frames with values in [0, 1], but X ranges from "
-            f"{low} to {high}; scale it (e.g. X / 255 for uint8 video) or use "
-            "loss='mse'."
-        )

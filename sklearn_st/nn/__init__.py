@@ -26,7 +26,7 @@ from ._cnn import (
     stack_frames,
 )
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
-from ._forecast import ConvLSTMForecastNet
+from ._forecast import ConvLSTMForecastNet, ForecastSquaredError
 from ._layout import btchw_shape, from_btchw, to_btchw
 from ._lstm import LSTMNet
 from ._sizes import frame_kernel_size
@@ -37,6 +37,7 @@ __all__ = [
     "ConvLSTMCell",
     "ConvLSTMForecastNet",
     "ConvLSTMNet",
+    "ForecastSquaredError",
     "FrameAutoencoder",
     "FrameDecoder",
     "FrameEncoder",

@@ -8,7 +8,7 @@ from torch import nn
 from ._convlstm import ConvLSTMCell
 from ._sizes import frame_kernel_size, positive_int, positive_ints
 
-__all__ = ["ConvLSTMForecastNet"]
+__all__ = ["ConvLSTMForecastNet", "ForecastSquaredError"]
 
 
 class ConvLSTMForecastNet(nn.Module):
@@ -124,3 +124,43 @@ class ConvLSTMForecastNet(nn.Module):
             frames.append(out)
             frame = self.predicted_frame(out)
         return torch.stack(frames, dim=1)
+
+
+class ForecastSquaredError(nn.Module):
+    """A forecaster scored on whole clips: ``(batch, time, channels, height,
+    width)`` standardized clips to each clip's sum of squared errors of the
+    forecast of its last ``horizon`` frames from the ``n_context`` before them,
+    in the input's units.
+
+    One read of each clip gives both the context and the truth (the score of a
+    forecaster on an array that is not in memory).
+
+    Parameters
+    ----------
+    forecaster : torch.nn.Module
+        Maps context frames and ``horizon=`` to the forecast frames' outputs
+        (:class:`ConvLSTMForecastNet`).
+    n_context, horizon : int
+        The clips hold ``n_context + horizon`` frames.
+    mean, scale : float or sequence of float
+        The standardization of the clips (per channel), undone before comparing.
+    sigmoid : bool, default=False
+        The forecaster's outputs are logits of frames in [0, 1].
+    """
+
+    def __init__(self, forecaster, *, n_context, horizon, mean, scale, sigmoid=False):
+        super().__init__()
+        self.forecaster = forecaster
+        self.n_context = positive_int("n_context", n_context)
+        self.horizon = positive_int("horizon", horizon)
+        self.sigmoid = sigmoid
+        for name, value in (("mean", mean), ("scale", scale)):
+            value = torch.as_tensor(value, dtype=torch.float32).reshape(-1, 1, 1)
+            self.register_buffer(name, value, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        context, truth = x[:, : self.n_context], x[:, self.n_context :]
+        out = self.forecaster(context, horizon=self.horizon).float()
+        out = torch.sigmoid(out) if self.sigmoid else out * self.scale + self.mean
+        truth = truth.float() * self.scale + self.mean
+        return (out - truth).square().flatten(1).sum(dim=1)
