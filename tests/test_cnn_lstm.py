@@ -1,7 +1,5 @@
 """CNNLSTMRegressor and CNNLSTMClassifier."""
 
-import pickle
-
 import numpy as np
 import pytest
 from sklearn.model_selection import cross_validate
@@ -60,5 +58,3 @@ def test_cnn_lstm_classifier(clips):
     proba = model.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(1)])
-    restored = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(restored.predict_proba(X), proba)

@@ -1,7 +1,6 @@
 """ConvLSTMForecaster, its module, the naive baselines and ``forecast`` command."""
 
 import json
-import pickle
 
 import numpy as np
 import pytest
@@ -142,12 +141,6 @@ def test_search_and_cross_validation_without_y(clips):
     assert np.all(scores < 0) and search.best_score_ == scores.max()
     result = cross_validate(ConvLSTMForecaster(**TINY), clips, cv=2)
     assert np.all(result["test_score"] < 0)
-
-
-def test_pickled_forecaster_forecasts_the_same(clips):
-    model = ConvLSTMForecaster(horizon=2, **TINY).fit(clips)
-    restored = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(restored.predict(clips), model.predict(clips))
 
 
 def test_forecast_net_rolls_forward_from_its_own_frames():

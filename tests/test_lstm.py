@@ -1,9 +1,7 @@
 """LSTMRegressor and, through it, the shared skorch facade."""
 
-import pickle
 import tracemalloc
 
-import joblib
 import numpy as np
 import pytest
 import skorch
@@ -151,17 +149,6 @@ def test_lstm_regressor_leaves_global_torch_state_alone():
     torch.manual_seed(123)
     LSTMRegressor(**FAST).fit(X, y)
     np.testing.assert_array_equal(torch.rand(3), expected)
-
-
-@pytest.mark.parametrize("dump", ["pickle", "joblib"])
-def test_lstm_regressor_round_trips(fitted, digits, dump, tmp_path):
-    X, _ = digits
-    if dump == "pickle":
-        restored = pickle.loads(pickle.dumps(fitted))
-    else:
-        joblib.dump(fitted, tmp_path / "model.joblib")
-        restored = joblib.load(tmp_path / "model.joblib")
-    np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
 
 
 def test_lstm_regressor_in_grid_search_and_cross_validate(digits):
