@@ -2,7 +2,30 @@
 ``transform`` and ``predict`` go by whatever ``set_params`` changed since, as
 scikit-learn's own estimators keep what they learned."""
 
-__all__ = ["FittedParamsMixin"]
+import sys
+
+__all__ = ["FittedParamsMixin", "same_setting"]
+
+
+def same_setting(a, b):
+    """Whether two parameter values are the same setting: equal values (lists and
+    tuples alike), or, for torch modules, the same module or one of the same
+    type with equal weights (as a pickled copy has)."""
+    if a is b:
+        return True
+    torch = sys.modules.get("torch")  # no torch module exists before torch is
+    modules = torch.nn.Module if torch is not None else ()
+    if isinstance(a, modules) or isinstance(b, modules):
+        if type(a) is not type(b):
+            return False
+        sa, sb = a.state_dict(), b.state_dict()
+        return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(map(same_setting, a, b))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # e.g. arrays of several values
+        return False
 
 
 class FittedParamsMixin:
@@ -22,3 +45,12 @@ class FittedParamsMixin:
         the first fit)."""
         fitted = getattr(self, "_fitted_params", None)
         return getattr(self, name) if fitted is None else fitted[name]
+
+    def _changed_fitted_params(self):
+        """``(name, fitted, now)`` of each recorded parameter whose value is no
+        longer the fitted one (:func:`same_setting`)."""
+        return [
+            (name, fitted, getattr(self, name))
+            for name, fitted in self._fitted_params.items()
+            if not same_setting(fitted, getattr(self, name))
+        ]

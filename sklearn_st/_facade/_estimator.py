@@ -81,25 +81,6 @@ TRAINING_PARAMS = frozenset(
 )
 
 
-def _same(a, b):
-    """Whether two parameter values are the same setting: equal values (lists and
-    tuples alike), or, for torch modules, the same module or one of the same
-    type with equal weights (as a pickled copy has)."""
-    if a is b:
-        return True
-    if isinstance(a, torch.nn.Module) or isinstance(b, torch.nn.Module):
-        if type(a) is not type(b):
-            return False
-        sa, sb = a.state_dict(), b.state_dict()
-        return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(map(_same, a, b))
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):  # e.g. arrays of several values
-        return False
-
-
 def _merge_along_mro(cls, name):
     merged = {}
     for klass in reversed(cls.__mro__):
@@ -266,16 +247,14 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         continues = (partial or self.warm_start) and hasattr(self, "net_")
         if not continues:
             return False
-        for param, fitted in self._fitted_params.items():
-            value = getattr(self, param)
-            if not _same(fitted, value):
-                start = "warm_start=False" if not partial else "fit() instead"
-                raise ValueError(
-                    f"{name} was fitted with {param}={fitted!r}, but {param} is "
-                    f"{value!r} now: the trained model cannot change it. Set "
-                    f"{param}={fitted!r} to train on, or use {start} to train a "
-                    "new model."
-                )
+        for param, fitted, value in self._changed_fitted_params():
+            start = "warm_start=False" if not partial else "fit() instead"
+            raise ValueError(
+                f"{name} was fitted with {param}={fitted!r}, but {param} is "
+                f"{value!r} now: the trained model cannot change it. Set "
+                f"{param}={fitted!r} to train on, or use {start} to train a new "
+                "model."
+            )
         return True
 
     def _as_fitted(self):
