@@ -352,7 +352,9 @@ def check_predict_range(estimator, fitted_range, value_range):
     # constant clip tells nothing of scaling
     tol = 1e-3 * max(fit_high - fit_low, 1.0)
     unit = -tol <= low and high <= 1 + tol and high - low > tol
-    if (fit_high > 2 and unit) or (0 <= fit_low and fit_high <= 1 and high > 2):
+    # both ways round, for values that cannot be negative (pixels): signed ones
+    # (differences, optical flow) may well lie in [0, 1] for a few clips
+    if 0 <= fit_low and ((fit_high > 2 and unit) or (fit_high <= 1 and high > 2)):
         low, high = (round(v, 3) + 0.0 for v in (low, high))  # no rounding noise
         warn(
             f"{_name(estimator)} was fitted on values from {fit_low:g} to "

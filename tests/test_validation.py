@@ -246,6 +246,12 @@ def test_predict_warns_when_x_is_scaled_otherwise_than_at_fit():
         model.predict(np.zeros_like(X[:1]))  # a black clip is no scaling mistake
     with pytest.warns(UserWarning, match=r"from 0 to 255, but X ranges from 0 to 1"):
         model.predict(X / 255.0)
+    # signed values (differences, flow) may lie in [0, 1] for a few clips
+    signed = LSTMRegressor(hidden_size=2, max_epochs=1, random_state=0)
+    signed.fit(X.astype(np.float64) - 128, np.arange(8.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        signed.predict(X / 255.0)
     # and the other way round: fitted on 0-1, given 0-255
     unit = ConvLSTMForecaster(filters=2, max_epochs=1, loss="bce", random_state=0)
     unit.fit(X[..., None] / 255.0)
