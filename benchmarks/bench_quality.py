@@ -3,7 +3,7 @@
 Run by hand: python benchmarks/bench_quality.py [--data digits|photos]
 [--target velocity|digit|direction] [--n-samples 1000] [--no-clutter]
 [--photos held-out|tuning] [--photo-sets clean camera] [--models SUBSTRING ...]
-[--pooling avg|flatten|keypoints]
+[--pooling avg|flatten|keypoints] [--stacked-frames N]
 
 'digits': moving handwritten digits, clean clips and clips with a static
 distractor digit; 'photos': photographs panned by a camera (32x32x3, velocity or
@@ -179,6 +179,12 @@ def main():
         default=None,
         help="the per-frame CNNs' pooling (default: each model's own)",
     )
+    parser.add_argument(
+        "--stacked-frames",
+        type=int,
+        default=None,
+        help="frames the per-frame CNNs see at each step (default: each model's own)",
+    )
     args = parser.parse_args()
     print(describe())
 
@@ -205,12 +211,12 @@ def main():
         for name, model in models(args.target, args.random_state).items():
             if args.models and not any(m in name for m in args.models):
                 continue
-            if args.pooling:
-                params = model.get_params()
-                model.set_params(
-                    **{k: args.pooling for k in params if k.endswith("pooling")}
-                )
-                name = f"{name} [pooling={args.pooling}]"
+            for option in ("pooling", "stacked_frames"):
+                value = getattr(args, option)
+                keys = [k for k in model.get_params() if k.endswith(option)]
+                if value is not None and keys:
+                    model.set_params(**dict.fromkeys(keys, value))
+                    name = f"{name} [{option}={value}]"
             start = time.perf_counter()
             model.fit(X_train, y_train)
             fit_s = time.perf_counter() - start
