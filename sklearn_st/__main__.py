@@ -78,7 +78,13 @@ the rest; --data panning-photos forecasts a camera's pan over photographs."""
 class _Formatter(
     argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter
 ):
-    """Descriptions as written, and every option's default in ``--help``."""
+    """Descriptions as written, and every option's default in ``--help``, once:
+    an option without one (None) says in its help what happens instead."""
+
+    def _get_help_string(self, action):
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -240,7 +246,10 @@ def _parser():
         "installed)",
     )
     compare.add_argument(
-        "--n-jobs", type=int, default=None, help="parallel fits (joblib; -1: all)"
+        "--n-jobs",
+        type=int,
+        default=None,
+        help="parallel fits (joblib; -1: all; default: one at a time)",
     )
     compare.add_argument(
         "--quick",

@@ -211,6 +211,9 @@ def test_main_help_shows_defaults_without_importing_torch():
     ).stdout
     assert out.strip().endswith("NO TORCH")
     assert "(default: 3)" in out  # --cv
+    # each default once, and no "None" for options whose help says what happens
+    words = " ".join(out.split())  # as argparse wraps it
+    assert "default: None" not in words and "(the flow- ones where OpenCV" in words
     assert "--random-state RANDOM_STATE" in out and "seed of the bundled data" in out
     assert "--quick" in out and "--horizon" in out
 
