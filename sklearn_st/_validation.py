@@ -32,9 +32,11 @@ __all__ = [
     "ShapeWarning",
     "channel_stats",
     "check_finite",
+    "check_more_frames_than",
     "check_predict_range",
     "check_sequences",
     "is_label_target",
+    "reads_lazily",
     "validate_sequences",
 ]
 
@@ -121,8 +123,8 @@ def check_sequences(
     hint : str, default=""
         Appended to the error raised for a number of dimensions outside ``ndims``.
     defer_finite : bool, default=False
-        Leave the NaN and infinity check of an array not in memory (an indexable
-        array, a ``np.memmap``) to the caller, who reads it anyway (the channel
+        Leave the NaN and infinity check of an array not in memory
+        (:func:`reads_lazily`) to the caller, who reads it anyway (the channel
         statistics of ``fit``, the batches of ``predict``: see
         :func:`check_finite`), so that it is read once, not twice.
 
@@ -148,7 +150,7 @@ def check_sequences(
             accept_sparse=False,
             dtype="numeric",
             allow_nd=True,
-            ensure_all_finite=not (defer_finite and isinstance(X, np.memmap)),
+            ensure_all_finite=not (defer_finite and reads_lazily(X)),
             ensure_min_samples=1,
             ensure_min_features=1,
             estimator=estimator,
@@ -182,6 +184,28 @@ def _check_has_samples(X, name):
             f"Found array with 0 sample(s) (shape={tuple(X.shape)}) while a minimum "
             f"of 1 is required by {name}."
         )
+
+
+def check_more_frames_than(X, n_frames, who, why=""):
+    """A ``ValueError`` naming ``who`` (and ``why``) unless the validated ``X``
+    has more than ``n_frames`` frames."""
+    if X.shape[1] <= n_frames:
+        raise ValueError(
+            f"{who} needs more than {n_frames} frame(s){why}, but X of shape "
+            f"{X.shape} has {X.shape[1]} (axis 1; of 2-D X: {X.shape[1]} "
+            "feature(s))."
+        )
+
+
+def reads_lazily(X):
+    """Whether ``X`` is an array not in memory (an indexable array, a
+    ``np.memmap`` or a view of one, as ``check_array`` returns it): read a part
+    at a time, checked as it is read."""
+    return (
+        isinstance(X, np.memmap)
+        or isinstance(getattr(X, "base", None), np.memmap)
+        or is_indexable_array(X)
+    )
 
 
 def _check_finite_in_chunks(X, chunk_bytes=1 << 24):
@@ -348,14 +372,10 @@ def check_predict_range(estimator, fitted_range, value_range):
     if fitted_range is None:
         return
     (fit_low, fit_high), (low, high) = fitted_range, value_range
-    # values within a thousandth of fit's span are one value (rounding): a
-    # constant clip tells nothing of scaling
-    tol = 1e-3 * max(fit_high - fit_low, 1.0)
-    unit = -tol <= low and high <= 1 + tol and high - low > tol
+    unit = 0 <= low < high <= 1  # a constant clip tells nothing of scaling
     # both ways round, for values that cannot be negative (pixels): signed ones
     # (differences, optical flow) may well lie in [0, 1] for a few clips
     if 0 <= fit_low and ((fit_high > 2 and unit) or (fit_high <= 1 and high > 2)):
-        low, high = (round(v, 3) + 0.0 for v in (low, high))  # no rounding noise
         warn(
             f"{_name(estimator)} was fitted on values from {fit_low:g} to "
             f"{fit_high:g}, but X ranges from {low:g} to {high:g}: scaled otherwise "

@@ -161,7 +161,7 @@ def test_each_call_reads_an_indexable_array_once(name):
             assert X.samples_read == len(X), method
 
 
-def test_nan_in_an_indexable_array_is_found_in_the_one_pass():
+def test_nan_in_an_indexable_array_is_found_in_the_one_pass(tmp_path):
     from sklearn_st import LSTMRegressor
 
     X = np.random.RandomState(0).rand(12, 4, 3)
@@ -172,3 +172,10 @@ def test_nan_in_an_indexable_array_is_found_in_the_one_pass():
     model = LSTMRegressor(max_epochs=1).fit(Indexable(X), np.arange(12.0))
     with pytest.raises(ValueError, match="Input X contains NaN"):
         model.predict(Indexable(bad))
+    # a memmap too is checked as its batches are read
+    mapped = np.memmap(
+        tmp_path / "bad.dat", dtype=bad.dtype, mode="w+", shape=bad.shape
+    )
+    mapped[:] = bad
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(mapped)

@@ -377,30 +377,28 @@ def _blob_frames(shift, side=16):
     return frame, torch.roll(frame, shifts=shift, dims=(2, 3))
 
 
-@pytest.mark.parametrize("pooling", ["flatten", "keypoints"])
-def test_frame_encoder_pooling_that_keeps_position_sees_a_shift(pooling):
+def _seeded_encoder(pooling, side):
+    """A seeded two-block encoder of ``side`` x ``side`` frames, 8 features."""
     torch.manual_seed(0)
-    encoder = FrameEncoder(
+    return FrameEncoder(
         in_channels=1,
-        frame_size=(16, 16),
+        frame_size=(side, side),
         channels=(4, 4),
         n_features=8,
         pooling=pooling,
     ).eval()
+
+
+@pytest.mark.parametrize("pooling", ["flatten", "keypoints"])
+def test_frame_encoder_pooling_that_keeps_position_sees_a_shift(pooling):
+    encoder = _seeded_encoder(pooling, 16)
     frame, shifted = _blob_frames((2, 2))
     assert encoder(frame).shape == (1, 8)
     assert not torch.allclose(encoder(frame), encoder(shifted), atol=1e-4)
 
 
 def test_frame_encoder_average_pooling_is_blind_to_a_shift():
-    torch.manual_seed(0)
-    encoder = FrameEncoder(
-        in_channels=1,
-        frame_size=(32, 32),
-        channels=(4, 4),
-        n_features=8,
-        pooling="avg",
-    ).eval()
+    encoder = _seeded_encoder("avg", 32)
     # a shift by the pooling's stride, away from the borders: the same features
     frame, shifted = _blob_frames((4, 4), side=32)
     torch.testing.assert_close(encoder(frame), encoder(shifted))

@@ -35,18 +35,38 @@ class SequenceDataset(skorch.dataset.Dataset):
     standardized in float64 first, so that large offsets keep their digits.
     """
 
-    def __init__(self, X, y=None, length=None, *, mean=0.0, scale=1.0, frames=None):
+    def __init__(
+        self,
+        X,
+        y=None,
+        length=None,
+        *,
+        mean=0.0,
+        scale=1.0,
+        frames=None,
+        check_values=False,
+        track_range=False,
+    ):
         super().__init__(X, y=y, length=length)
         self.mean = mean
         self.scale = scale
         self.frames = slice(None) if frames is None else frames
+        # predict's reading of X: NaN and infinity checked as the samples are read
+        # (X not in memory, not checked before) and the range of the values read
+        self.check_values = check_values
+        self.track_range = track_range
+        self.value_range = (np.inf, -np.inf)
         self._mean32 = torch.as_tensor(np.asarray(mean, dtype=np.float32))
         self._scale32 = torch.as_tensor(np.asarray(scale, dtype=np.float32))
 
     def __getitems__(self, indices):
         idx = np.asarray(indices)
         x = take_samples(self.X, idx)[:, self.frames]  # ``frames``: those read
-        check_finite(x)  # of data not in memory, checked as it is read
+        if self.check_values:
+            check_finite(x)
+        if self.track_range:
+            low, high = self.value_range
+            self.value_range = (min(low, float(x.min())), max(high, float(x.max())))
         if x.dtype.char in _FLOAT32_EXACT:
             xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
             xt.sub_(self._mean32).div_(self._scale32)

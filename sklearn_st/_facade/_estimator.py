@@ -19,6 +19,7 @@ from .._validation import (
     SEQUENCE_NDIMS,
     channel_stats,
     check_predict_range,
+    reads_lazily,
     validate_sequences,
 )
 from ..nn import btchw_shape
@@ -403,26 +404,26 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         module = self.net_.module_ if module is None else module
         module.eval()
         dataset = SequenceDataset(
-            X, mean=self._x_mean, scale=self._x_scale, frames=frames
+            X,
+            mean=self._x_mean,
+            scale=self._x_scale,
+            frames=frames,
+            check_values=reads_lazily(X),  # the rest was checked when validated
+            track_range=True,
         )
         # the fitted precision, whatever set_params did since; the batch size as
         # set now (memory at predict time: only float rounding differs)
         batch_size, n_samples = int(self.batch_size), X.shape[0]
-        outputs, low, high = [], np.inf, -np.inf
+        outputs = []
         device = self.net_.device
         with torch.no_grad(), autocast(self.net_.precision, device):
             for start in range(0, n_samples, batch_size):
                 indices = range(start, min(start + batch_size, n_samples))
                 xb, _ = dataset.__getitems__(indices)
-                # the values as they came, from the standardized ones (per channel)
-                dims = (0, 1, 3, 4)
-                raw = [xb.amin(dim=dims).numpy(), xb.amax(dim=dims).numpy()]
-                raw = [v * self._x_scale + self._x_mean for v in raw]
-                low, high = min(low, raw[0].min()), max(high, raw[1].max())
                 xb_padded = pad_batch(xb, batch_size).to(device)
                 out = module(xb_padded, **module_kwargs)[: len(xb)]
                 outputs.append(out.float().cpu().numpy())
-        check_predict_range(self, getattr(self, "_x_range", None), (low, high))
+        check_predict_range(self, getattr(self, "_x_range", None), dataset.value_range)
         return np.concatenate(outputs)
 
     def __sklearn_is_fitted__(self):

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import LazySamples, lazy_or_computed
 from .._fitted import FittedParamsMixin
-from .._validation import validate_sequences
+from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["TemporalDifference", "difference_dtype"]
 
@@ -127,12 +127,8 @@ class TemporalDifference(FittedParamsMixin, TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         X = validate_sequences(self, X, reset=True)
-        if X.shape[1] <= self.order:
-            raise ValueError(
-                f"TemporalDifference(order={self.order}) needs more than "
-                f"{self.order} frame(s), but X of shape {X.shape} has "
-                f"{X.shape[1]} (axis 1; of 2-D X: {X.shape[1]} feature(s))."
-            )
+        who = f"TemporalDifference(order={self.order})"
+        check_more_frames_than(X, self.order, who)
         self._record_fitted_params()
         return self
 

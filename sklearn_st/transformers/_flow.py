@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._arrays import LazySamples, lazy_or_computed, value_range
 from .._fitted import FittedParamsMixin
 from .._optional import require
-from .._validation import validate_sequences
+from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["OpticalFlow"]
 
@@ -185,12 +185,8 @@ class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
         """
         _cv2()
         X = validate_sequences(self, X, reset=True)
-        if X.shape[1] < 2:
-            raise ValueError(
-                "OpticalFlow needs more than 1 frame (it measures the motion "
-                f"between consecutive frames), but X of shape {X.shape} has "
-                f"{X.shape[1]} (axis 1; of 2-D X: {X.shape[1]} feature(s))."
-            )
+        why = " (it measures the motion between consecutive frames)"
+        check_more_frames_than(X, 1, "OpticalFlow", why)
         low, high = value_range(X)
         self.data_range_ = (float(low), float(high))
         self._record_fitted_params()
