@@ -57,6 +57,13 @@ __all__ = ["BaseSequenceEstimator"]
 # them along the MRO, so a class names only what it adds
 _MERGED = ("_parameter_constraints", "_param_docs", "_attribute_docs")
 
+#: The most samples a CPU computes at once at predict time (``_forward``). With
+#: 8, one clip took 2.5x (ConvLSTM) and 12x (CNN-LSTM) a lone clip's time
+#: instead of 4.7x and 100x for their whole default batches, and 256 clips took
+#: 0.39 s and 1.64 s against 0.37 s and 2.87 s (AMD EPYC, 2 cores,
+#: ``benchmarks/bench_predict.py``).
+CPU_PREDICT_BATCH = 8
+
 #: The facade's parameters that say how to train, not what is trained: a warm
 #: start or a later partial_fit trains on with their new values. Every other
 #: parameter defines the trained model (its architecture, loss, targets, input,
@@ -390,10 +397,14 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         by batch, under the autocast of ``precision``.
 
         ``module`` maps a ``(batch, time, channels, height, width)`` batch on the
-        net's device to its output. Every batch holds ``batch_size`` samples (the
-        last one zero-padded), so that the kernels always see the same shape: a
-        sample's output is then bit for bit the same whatever else it is computed
-        with (float32 kernels round differently for another batch size).
+        net's device to its output. Every batch holds the same number of samples
+        (the last one zero-padded), so that the kernels always see the same shape:
+        a sample's output is then bit for bit the same whatever else it is computed
+        with (float32 kernels round differently for another batch size). That
+        number is ``batch_size`` on an accelerator, where a padded batch takes
+        about the time of one clip, and at most ``CPU_PREDICT_BATCH`` on a CPU,
+        where time grows with the batch: one clip then costs a few clips' time,
+        not a whole batch's (``benchmarks/bench_predict.py``).
         ``frames`` (a slice) picks the frames the module reads; ``module_kwargs``
         go to its ``forward``. ``check_input=False``: ``X`` is validated already
         (an indexable array is then not read once more for its check).
@@ -414,8 +425,10 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         # the fitted precision, whatever set_params did since; the batch size as
         # set now (memory at predict time: only float rounding differs)
         batch_size, n_samples = int(self.batch_size), X.shape[0]
-        outputs = []
         device = self.net_.device
+        if torch.device(device).type == "cpu":
+            batch_size = min(batch_size, CPU_PREDICT_BATCH)
+        outputs = []
         with torch.no_grad(), autocast(self.net_.precision, device):
             for start in range(0, n_samples, batch_size):
                 indices = range(start, min(start + batch_size, n_samples))
