@@ -6,8 +6,9 @@ Run by hand: python benchmarks/bench_predict.py [--n-clips 256] [--repeats 5]
 ``predict`` computes every batch with the same number of clips (the last one
 zero-padded), so that a clip's output is bit for bit the same alone or among
 others. On a CPU that number is ``min(batch_size, CPU_PREDICT_BATCH)``; this
-script sets other sizes in its place and shows what they cost: the time of one clip alone (the mean of
-``--repeats`` calls after a first) and of ``--n-clips`` clips, for the default
+script sets other sizes in its place and shows what they cost: the time of one
+clip alone (the mean of ``--repeats`` calls after a first) and of ``--n-clips``
+clips, for the default
 ``ConvLSTMRegressor``, ``CNNLSTMRegressor`` and ``LSTMRegressor`` (on 256
 pixels a frame) fitted for one epoch on random uint8 clips of 16 frames of
 64x64. The row marked * is the package's setting (its default batch size

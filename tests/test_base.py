@@ -11,8 +11,8 @@ from sklearn.utils.estimator_checks import check_estimator
 
 from sklearn_st import ConvLSTMClassifier, LSTMClassifier
 from sklearn_st._facade import BaseSequenceRegressor
-from sklearn_st._facade._estimator import CPU_PREDICT_BATCH
 from sklearn_st._facade._docs import fill_templates
+from sklearn_st._facade._estimator import CPU_PREDICT_BATCH
 from sklearn_st._facade._state import (
     _pack_history,
     _pack_rows,

@@ -10,17 +10,6 @@ from sklearn_st.datasets import make_moving_digits
 FAST = {"channels": (4,), "n_features": 8, "max_epochs": 2, "random_state": 0}
 
 
-@pytest.mark.parametrize(
-    "shape", [(10, 3, 6, 5, 2), (10, 3, 6, 5), (10, 3, 4), (10, 3)], ids=str
-)
-def test_cnn_lstm_regressor_accepts_every_layout(shape):
-    X = np.random.RandomState(0).normal(size=shape)
-    y = X.reshape(10, -1).sum(axis=1)
-    model = CNNLSTMRegressor(**FAST).fit(X, y)
-    pred = model.predict(X)
-    assert pred.shape == (10,) and pred.dtype == np.float64
-
-
 def test_cnn_lstm_regressor_trains_cnn_and_lstm_jointly(clips):
     X, y = clips
     model = CNNLSTMRegressor(**{**FAST, "max_epochs": 1}).fit(X, y)

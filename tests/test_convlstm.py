@@ -16,18 +16,6 @@ def fitted(clips):
     return ConvLSTMRegressor(**FAST).fit(X, y)
 
 
-@pytest.mark.parametrize(
-    "shape", [(10, 3, 6, 5, 2), (10, 3, 6, 5), (10, 3, 4), (10, 3)], ids=str
-)
-def test_convlstm_regressor_accepts_every_layout(shape):
-    X = np.random.RandomState(0).normal(size=shape)
-    y = X.reshape(10, -1).sum(axis=1)
-    model = ConvLSTMRegressor(**FAST).fit(X, y)
-    assert model.sample_shape_ == shape[1:]
-    pred = model.predict(X)
-    assert pred.shape == (10,) and pred.dtype == np.float64
-
-
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.float64, np.int64])
 def test_convlstm_regressor_dtypes(clips, fitted, dtype):
     X, _ = clips
@@ -65,15 +53,6 @@ def test_convlstm_regressor_parameter_errors(clips):
         ConvLSTMRegressor(padding="valid", kernel_size=7, filters=(2, 2)).fit(X, y)
     with pytest.raises(ValueError, match="'pooling' parameter"):
         ConvLSTMRegressor(pooling="sum").fit(X, y)
-
-
-def test_convlstm_regressor_shape_error_names_both(fitted):
-    with pytest.raises(
-        ValueError,
-        match=r"per-sample shape \(3, 12, 10, 1\), but ConvLSTMRegressor was fitted "
-        r"on per-sample shape \(3, 12, 12, 1\)",
-    ):
-        fitted.predict(np.zeros((2, 3, 12, 10, 1)))
 
 
 def test_convlstm_regressor_reproducible_and_batch_invariant(clips, fitted):

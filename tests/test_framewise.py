@@ -96,9 +96,3 @@ def test_framewise_default_says_how_to_tune_its_pca():
         framewise__transformer=PCA(), framewise__transformer__n_components=4
     )
     assert pipe[0].transformer.n_components == 4
-
-
-def test_framewise_refuses_another_sample_shape(frames):
-    fitted = FrameWise(PCA(2)).fit(frames)
-    with pytest.raises(ValueError, match=r"per-sample shape \(5, 6, 6, 1\)"):
-        fitted.transform(frames[..., :1])

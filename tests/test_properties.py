@@ -1,5 +1,6 @@
-"""Property-based tests: any shape and dtype of the contract works; any bad value
-ends in a ValueError or TypeError with a message, for every public estimator."""
+"""Property-based tests: any shape and dtype of the contract works, for every
+public estimator, in memory and behind an indexable array (bad values:
+``test_bad_input.py``)."""
 
 import numpy as np
 import pytest
@@ -80,42 +81,3 @@ def test_property_every_contract_shape_and_dtype(estimator, X, wrap):
     if out.dtype.kind == "f":
         assert np.isfinite(out).all()
     assert estimator.sample_shape_ == X.shape[1:]
-
-
-@st.composite
-def bad_sequences(draw):
-    """A float batch with one NaN or inf, or the same numbers in an unusable type."""
-    X = draw(sequences()).astype(np.float64)
-    kind = draw(st.sampled_from(["nan", "inf", "-inf", "complex", "strings"]))
-    if kind == "complex":
-        return X + 1j, kind
-    if kind == "strings":
-        return X.astype(str).astype(object) + "x", kind
-    index = tuple(draw(st.integers(0, side - 1)) for side in X.shape)
-    X[index] = float(kind)
-    return X, kind
-
-
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
-@SETTINGS
-@given(bad=bad_sequences(), wrap=st.booleans())
-def test_property_bad_values_get_a_clear_error(estimator, bad, wrap):
-    X, kind = bad
-    X = _maybe_indexable(X, wrap)
-    estimator = clone(estimator)
-    y = targets(estimator, len(X))
-    with pytest.raises((ValueError, TypeError)) as fit_error:
-        estimator.fit(X, y)
-    assert str(fit_error.value)
-    # refused by the input checks, before the data reaches torch
-    assert "/torch/" not in str(fit_error.traceback[-1].path)
-    # after a good fit, predict/transform refuse the same values
-    good = np.zeros(X.shape)
-    if not _accepts(estimator, good) or _too_short(estimator, good):
-        return
-    fitted = estimator.fit(good, y)
-    with pytest.raises((ValueError, TypeError)) as error:
-        _output(fitted, X)
-    message = str(error.value)
-    expected = {"nan": "NaN", "inf": "infinity", "-inf": "infinity"}.get(kind)
-    assert message and (expected is None or expected in message)
