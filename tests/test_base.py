@@ -12,7 +12,6 @@ from sklearn.utils.estimator_checks import check_estimator
 from sklearn_st import ConvLSTMClassifier, LSTMClassifier
 from sklearn_st._facade import BaseSequenceRegressor
 from sklearn_st._facade._docs import fill_templates
-from sklearn_st._facade._estimator import CPU_PREDICT_BATCH
 from sklearn_st._facade._state import (
     _pack_history,
     _pack_rows,
@@ -89,22 +88,6 @@ def test_base_a_model_of_ones_own_is_a_full_estimator(sequences):
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
     check_estimator(LastFrameRegressor(max_epochs=5))
-
-
-def test_base_predicts_on_a_cpu_in_small_batches_of_one_size(sequences):
-    # one clip is computed in a batch of CPU_PREDICT_BATCH, not of batch_size;
-    # every batch has that size, so a clip's output is the same bit for bit
-    # alone or among others
-    X, y = sequences
-    model = LastFrameRegressor(batch_size=32, max_epochs=1, random_state=0).fit(X, y)
-    sizes = []
-    model.net_.module_.register_forward_hook(lambda m, i, o: sizes.append(len(i[0])))
-    alone = model.predict(X[:1])
-    assert sizes == [CPU_PREDICT_BATCH]
-    sizes.clear()
-    together = model.predict(X[:20])
-    assert sizes == [CPU_PREDICT_BATCH] * 3
-    assert alone[0] == together[0]
 
 
 def test_base_merges_constraints_and_docs_along_the_mro():

@@ -12,6 +12,7 @@ from fast import NET_CLASSES, fast
 from sklearn.base import clone, is_classifier
 
 from sklearn_st import LSTMClassifier, LSTMRegressor
+from sklearn_st._facade._estimator import CPU_PREDICT_BATCH
 
 MODELS = [fast(name, max_epochs=3) for name in NET_CLASSES if "Extractor" not in name]
 ids = lambda e: type(e).__name__  # noqa: E731
@@ -153,7 +154,7 @@ def test_partial_fit_balanced_class_weight_needs_every_class_first(labelled):
     np.testing.assert_array_equal(model.net_.criterion_.weight.numpy(), [3.0, 1.0])
 
 
-def test_prediction_batches_follow_batch_size_after_set_params(sequences):
+def test_prediction_batches_follow_batch_size_up_to_the_cpus_cap(sequences):
     X, y = sequences
     model = LSTMRegressor(hidden_size=4, max_epochs=1, batch_size=16).fit(X, y)
     seen = []
@@ -163,8 +164,16 @@ def test_prediction_batches_follow_batch_size_after_set_params(sequences):
     before = model.predict(X)
     model.set_params(batch_size=7)
     after = model.predict(X)
-    assert seen == [16] * 3 + [7] * 6  # 40 samples; the last batch padded
+    # 40 samples, the last batch padded; a CPU computes at most CPU_PREDICT_BATCH
+    assert CPU_PREDICT_BATCH == 8
+    assert seen == [8] * 5 + [7] * 6
     np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-6)
+    # one clip is computed in one batch of that size, not of batch_size, and
+    # gives the same output bit for bit as among others
+    seen.clear()
+    alone = model.set_params(batch_size=16).predict(X[:1])
+    assert seen == [8]
+    assert alone[0] == before[0]
 
 
 def test_warm_start_feature_extractor_every_objective(clips, sequences):
