@@ -31,6 +31,7 @@ _LAZY = {
     "VideoClips": ".video",
     "read_video": ".video",
     "sliding_clips": ".video",
+    "to_onnx": ".export",
 }
 
 __all__ = [
@@ -51,14 +52,16 @@ __all__ = [
     "VideoClips",
     "__version__",
     "datasets",
+    "export",
     "read_video",
     "sliding_clips",
+    "to_onnx",
     "video",
 ]
 
 
 def __getattr__(name):
-    if name in ("datasets", "video"):
+    if name in ("datasets", "export", "video"):
         return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
