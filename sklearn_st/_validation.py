@@ -321,14 +321,16 @@ def validate_sequences(
     return X_array, _check_targets(estimator, y, X_array, labels)
 
 
-def channel_stats(X, *, chunk_bytes=1 << 23, with_range=False):
+def channel_stats(X, *, chunk_bytes=1 << 23, with_range=False, sample_weight=None):
     """Mean and standard deviation per channel, computed in chunks of samples.
 
     The channel is the last axis of 3-D and 5-D input; 2-D and 4-D input has one
     channel. Each chunk is converted to float64 on its own, so no float copy of the
     whole of ``X`` is ever made. A channel with zero variance gets a scale of 1.
     NaN or infinity is scikit-learn's ``ValueError`` (:func:`check_finite`): the
-    pass doubles as the finiteness check of an array read once.
+    pass doubles as the finiteness check of an array read once. With
+    ``sample_weight`` (one non-negative weight a sample) the statistics are
+    weighted: a sample of weight 2 counts as two copies, one of weight 0 as none.
 
     Returns
     -------
@@ -341,16 +343,28 @@ def channel_stats(X, *, chunk_bytes=1 << 23, with_range=False):
     n_channels = X.shape[-1] if per_channel else 1
     count, mean, m2 = 0, np.zeros(n_channels), np.zeros(n_channels)
     low, high = np.inf, -np.inf
+    start = 0
     for chunk in sample_chunks(X, chunk_bytes, itemsize=8):
         check_finite(chunk)
+        n_samples = len(chunk)
         converted = chunk.astype(np.float64)  # a copy: ours to overwrite
         del chunk  # one chunk in memory at a time
-        converted = converted.reshape(-1, n_channels)
-        n = converted.shape[0]
+        converted = converted.reshape(n_samples, -1, n_channels)
         low, high = min(low, converted.min()), max(high, converted.max())
-        chunk_mean = converted.mean(axis=0)
-        converted -= chunk_mean
-        chunk_m2 = np.square(converted, out=converted).sum(axis=0)
+        if sample_weight is None:
+            n = converted.shape[0] * converted.shape[1]
+            chunk_mean = converted.mean(axis=(0, 1))
+            converted -= chunk_mean
+            chunk_m2 = np.square(converted, out=converted).sum(axis=(0, 1))
+        else:
+            weight = sample_weight[start : start + n_samples, None, None]
+            start += n_samples
+            n = weight.sum() * converted.shape[1]
+            if n == 0:
+                continue
+            chunk_mean = (converted * weight).sum(axis=(0, 1)) / n
+            converted -= chunk_mean
+            chunk_m2 = (np.square(converted, out=converted) * weight).sum(axis=(0, 1))
         delta = chunk_mean - mean
         total = count + n
         # Chan et al.'s pairwise update of the mean and the sum of squares

@@ -46,8 +46,13 @@ class SequenceDataset(skorch.dataset.Dataset):
         frames=None,
         check_values=False,
         track_range=False,
+        sample_weight=None,
     ):
         super().__init__(X, y=y, length=length)
+        # fit's weights: a batch is then ({"x": x, "sample_weight": w}, y), and
+        # the net's loss is their weighted mean (a validation split, a Subset of
+        # this dataset, keeps them)
+        self.sample_weight = sample_weight
         self.mean = mean
         self.scale = scale
         self.frames = slice(None) if frames is None else frames
@@ -60,6 +65,14 @@ class SequenceDataset(skorch.dataset.Dataset):
         self._scale32 = torch.as_tensor(np.asarray(scale, dtype=np.float32))
 
     def __getitems__(self, indices):
+        xb, yb = self._pair(indices)
+        if self.sample_weight is None:
+            return xb, yb
+        weights = self.sample_weight[np.asarray(indices)]
+        return {"x": xb, "sample_weight": torch.as_tensor(weights)}, yb
+
+    def _pair(self, indices):
+        """The converted batch of ``indices`` and its targets."""
         idx = np.asarray(indices)
         x = take_samples(self.X, idx)[:, self.frames]  # ``frames``: those read
         if self.check_values:
@@ -79,6 +92,8 @@ class SequenceDataset(skorch.dataset.Dataset):
 
     def __getitem__(self, i):
         xb, yb = self.__getitems__([i])
+        if isinstance(xb, dict):
+            return {key: value[0] for key, value in xb.items()}, yb[0]
         return xb[0], yb[0]
 
 
@@ -89,8 +104,8 @@ class ReconstructionDataset(SequenceDataset):
     its own target.
     """
 
-    def __getitems__(self, indices):
-        xb, _ = super().__getitems__(indices)
+    def _pair(self, indices):
+        xb, _ = super()._pair(indices)
         return xb, xb
 
 
@@ -104,8 +119,8 @@ class ForecastDataset(SequenceDataset):
         self.n_context = n_context
         self.horizon = horizon
 
-    def __getitems__(self, indices):
-        xb, _ = super().__getitems__(indices)
+    def _pair(self, indices):
+        xb, _ = super()._pair(indices)
         split = xb.shape[1] - self.horizon
         return xb[:, split - self.n_context : split], xb[:, split:]
 

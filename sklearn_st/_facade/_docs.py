@@ -165,16 +165,28 @@ _TARGETS = {
 }
 
 
+_SAMPLE_WEIGHT = (
+    "sample_weight : array-like of shape (n_samples,), default=None\n"
+    "    Non-negative weights of the samples: the loss is their weighted mean\n"
+    "    (also on an early-stopping validation split, whose score is weighted\n"
+    "    too), and the input and target scaling are weighted statistics. A\n"
+    "    weight of 0 leaves a sample out; None weighs every sample 1."
+)
+
+
 def method_docs(targets="numeric"):
     """The blocks that methods' docstrings share, for a class whose ``y`` holds
     ``targets`` ('numeric' or 'labels')."""
     return {
         "X_fit": _X + "    Training sequences, see the array contract in README.",
+        "sample_weight": _SAMPLE_WEIGHT,
         "fit_parameters": (
             "Parameters\n----------\n"
             + _X
             + "    Training sequences, see the array contract in README.\n"
             + _TARGETS[targets]
+            + "\n"
+            + _SAMPLE_WEIGHT
         ),
         "predict_parameters": (
             "Parameters\n----------\n"

@@ -12,7 +12,7 @@ import torch
 from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .._fitted import FittedParamsMixin
 from .._validation import (
@@ -44,6 +44,7 @@ from ._training import (
     PRECISIONS,
     PrecisionNet,
     StopOnDivergence,
+    WeightedScore,
     autocast,
     check_precision,
     loading_device,
@@ -63,6 +64,21 @@ _MERGED = ("_parameter_constraints", "_param_docs", "_attribute_docs")
 #: 0.39 s and 1.64 s against 0.37 s and 2.87 s (AMD EPYC, 2 cores,
 #: ``benchmarks/bench_predict.py``).
 CPU_PREDICT_BATCH = 8
+
+#: The scikit-learn checks that a net trained in float32 minibatches cannot pass,
+#: with the reason: every class on the facade declares them
+#: (``_expected_failed_checks``), and tests/test_common.py expects exactly these
+#: to fail. tests/test_sample_weight.py checks what does hold.
+EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "sample_weight=k gives the same loss as k copies of a sample, but float32 "
+        "sums of weights and of copies round differently, and training grows the "
+        "difference to about 1e-6 relative, where the check allows 1e-7; with "
+        "minibatches (more samples than batch_size) the copies also fall into "
+        "other batches than the weighted sample. Equivalence within 1e-4 in "
+        "full-batch training is tested instead."
+    ),
+}
 
 #: The facade's parameters that say how to train, not what is trained: a warm
 #: start or a later partial_fit trains on with their new values. Every other
@@ -146,6 +162,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
     _training_params = TRAINING_PARAMS
     # the sklearn scorer of validation_scores_ (None: minus the validation loss)
     _validation_scoring = None
+    _expected_failed_checks = EXPECTED_FAILED_CHECKS
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -185,16 +202,16 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             setattr(self, name, values[name])
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         %(fit_parameters)s
 
         %(returns_self)s
         """
-        return self._fit(X, y, partial=False)
+        return self._fit(X, y, partial=False, sample_weight=sample_weight)
 
-    def _fit(self, X, y, *, partial):
+    def _fit(self, X, y, *, partial, sample_weight=None):
         raise NotImplementedError
 
     def _build_module(self, input_shape, n_outputs):
@@ -295,7 +312,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         if self.early_stopping and self._validation_scoring is not None:
             callbacks.append(
                 skorch.callbacks.EpochScoring(
-                    self._validation_scoring,
+                    WeightedScore(self._validation_scoring),
                     lower_is_better=False,
                     name="valid_score",
                 )
@@ -347,8 +364,11 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         )
         return net.initialize()
 
-    def _fit_net(self, X, y, *, continues, partial=False, train=True):
-        """Train ``net_`` on validated ``X`` and encoded targets ``y``.
+    def _fit_net(
+        self, X, y, *, continues, partial=False, train=True, sample_weight=None
+    ):
+        """Train ``net_`` on validated ``X`` and encoded targets ``y``, weighted
+        by checked ``sample_weight`` (:meth:`_check_weights`) when given.
 
         A new fit records the parameters that define the model, builds the module
         (before anything reads the data, so that a bad size fails at once) and
@@ -370,7 +390,9 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 )
             # the one pass over X before training: statistics, value range and
             # the NaN and infinity check together
-            mean, scale, value_range = channel_stats(X, with_range=True)
+            mean, scale, value_range = channel_stats(
+                X, with_range=True, sample_weight=sample_weight
+            )
             self._check_fit_values(value_range)
             if continues:
                 previous = self.net_
@@ -387,8 +409,23 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 self.net_ = self._make_net(module, seed=seed, device=device)
             if train:
                 epochs = 1 if partial else int(self.max_epochs)
-                self.net_.partial_fit(X, y, epochs=epochs)
+                # the net's dataset, with the weights: a validation split keeps
+                # them, and y (when there is one) stratifies it
+                dataset = self.net_.get_dataset(X, y)
+                dataset.sample_weight = sample_weight
+                self.net_.partial_fit(dataset, y, epochs=epochs)
         return self
+
+    @staticmethod
+    def _check_weights(sample_weight, X):
+        """``sample_weight`` as float64, or None; scikit-learn's errors for
+        negative, non-finite, all-zero weights or another number of them than
+        of samples in ``X``."""
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
 
     def _forward(
         self, X, module=None, *, frames=None, check_input=True, **module_kwargs

@@ -21,23 +21,24 @@ __all__ = [
 ]
 
 
-def standardize_targets(y, mean=None, scale=None):
+def standardize_targets(y, mean=None, scale=None, sample_weight=None):
     """Numeric targets as standardized float32 columns, with their mean and scale.
 
     Returns ``(y_std, mean, scale)``; ``y_std`` has shape ``(n_samples,
-    n_outputs)``. ``mean`` and ``scale`` are learned from ``y`` unless given (to
-    standardize more data as before); a constant target gets a scale of 1.
+    n_outputs)``. ``mean`` and ``scale`` are learned from ``y`` (weighted by
+    ``sample_weight``) unless given (to standardize more data as before); a
+    constant target gets a scale of 1.
     """
     y = np.asarray(y, dtype=np.float64)
     y = y.reshape(len(y), -1)
     if mean is None:
-        mean = y.mean(axis=0)
-        scale = y.std(axis=0)
+        mean = np.average(y, axis=0, weights=sample_weight)
+        scale = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=sample_weight))
         scale[scale == 0] = 1.0
     return ((y - mean) / scale).astype(np.float32), mean, scale
 
 
-def numeric_targets(estimator, y, *, continues):
+def numeric_targets(estimator, y, *, continues, sample_weight=None):
     """``y`` standardized for training ``estimator``.
 
     A new fit learns the scaling (``_y_mean``, ``_y_scale``) and records whether
@@ -46,7 +47,9 @@ def numeric_targets(estimator, y, *, continues):
     """
     if not continues:
         estimator._y_1d = np.ndim(y) == 1
-        y_std, estimator._y_mean, estimator._y_scale = standardize_targets(y)
+        y_std, estimator._y_mean, estimator._y_scale = standardize_targets(
+            y, sample_weight=sample_weight
+        )
         return y_std
     n_outputs = np.shape(y)[1] if np.ndim(y) == 2 else 1
     if n_outputs != len(estimator._y_mean):
@@ -77,7 +80,7 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceEstimator):
     _attribute_docs = {"n_outputs_": ("int", "Number of targets.")}
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None):
         """Train one epoch on ``X`` and ``y``, starting from the fitted state.
 
         The first call builds the net and learns the input and target scaling
@@ -87,14 +90,17 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceEstimator):
 
         %(returns_self)s
         """
-        return self._fit(X, y, partial=True)
+        return self._fit(X, y, partial=True, sample_weight=sample_weight)
 
-    def _fit(self, X, y, *, partial):
+    def _fit(self, X, y, *, partial, sample_weight=None):
         continues = self._begin_fit(partial)
         X, y = self._validate(X, y, reset=not continues)
-        y = numeric_targets(self, y, continues=continues)
+        weight = self._check_weights(sample_weight, X)
+        y = numeric_targets(self, y, continues=continues, sample_weight=weight)
         self.n_outputs_ = y.shape[1]
-        return self._fit_net(X, y, continues=continues, partial=partial)
+        return self._fit_net(
+            X, y, continues=continues, partial=partial, sample_weight=weight
+        )
 
     def _n_module_outputs(self):
         return self.n_outputs_
@@ -140,7 +146,7 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
     }
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train one epoch on ``X`` and ``y``, starting from the fitted state.
 
         As scikit-learn's MLP: the first call needs ``classes``, every label any
@@ -153,11 +159,14 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
 
         %(returns_self)s
         """
-        return self._fit(X, y, partial=True, classes=classes)
+        return self._fit(
+            X, y, partial=True, classes=classes, sample_weight=sample_weight
+        )
 
-    def _fit(self, X, y, *, partial, classes=None):
+    def _fit(self, X, y, *, partial, classes=None, sample_weight=None):
         continues = self._begin_fit(partial)
         X, y = self._validate(X, y, reset=not continues, labels=True)
+        weight = self._check_weights(sample_weight, X)
         if not continues:
             if partial and classes is None:
                 raise ValueError(
@@ -171,10 +180,14 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
                 )
             self.classes_ = classes
         codes = encode_labels(y, self.classes_)
-        self._class_weights = self._weights(y, partial=partial, continues=continues)
-        return self._fit_net(X, codes, continues=continues, partial=partial)
+        self._class_weights = self._weights(
+            y, partial=partial, continues=continues, sample_weight=weight
+        )
+        return self._fit_net(
+            X, codes, continues=continues, partial=partial, sample_weight=weight
+        )
 
-    def _weights(self, y, *, partial, continues):
+    def _weights(self, y, *, partial, continues, sample_weight=None):
         """The class weights of the loss: ``class_weight`` as it is now; 'balanced'
         from this ``y``, except in a ``partial_fit`` after the first, which keeps
         the first call's."""
@@ -193,7 +206,9 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
                     "classes=classes, y=y_all) on the labels of all the training "
                     "data."
                 )
-        return compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        return compute_class_weight(
+            self.class_weight, classes=self.classes_, y=y, sample_weight=sample_weight
+        )
 
     def _n_module_outputs(self):
         return len(self.classes_)

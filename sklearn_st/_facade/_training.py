@@ -2,6 +2,7 @@
 
 import contextlib
 import sys
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import numpy as np
@@ -11,6 +12,7 @@ from skorch.dataset import unpack_data
 from tqdm.auto import tqdm
 
 from .._warnings import warn
+from ..nn import weighted_mean_loss
 from ..nn._hardware import cpu_has_native_bfloat16
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "PrecisionNetClassifier",
     "PrecisionNetRegressor",
     "StopOnDivergence",
+    "WeightedScore",
     "autocast",
     "check_precision",
     "loading_device",
@@ -138,9 +141,19 @@ class _PrecisionMixin:
         return self
 
     def infer(self, x, **fit_params):
+        if isinstance(x, Mapping):  # a weighted batch: the weights are the loss's
+            x = x["x"]
         with autocast(self.precision, self.device):
             y = super().infer(x, **fit_params)
         return y.float()
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if not isinstance(X, Mapping):
+            return super().get_loss(y_pred, y_true, X=X, training=training)
+        # a weighted batch: the weighted mean of the samples' losses
+        y_true = skorch.utils.to_tensor(y_true, device=self.device)
+        weight = skorch.utils.to_tensor(X["sample_weight"], device=self.device)
+        return weighted_mean_loss(self.criterion_, y_pred, y_true, weight)
 
     def train_step_single(self, batch, **fit_params):
         if self.grad_scaler_ is None:
@@ -256,3 +269,22 @@ class EpochProgress(skorch.callbacks.Callback):
         state = dict(self.__dict__)
         state.pop("bar_", None)
         return state
+
+
+class WeightedScore:
+    """The scoring of early stopping's ``EpochScoring``: R² ('r2') or accuracy
+    ('accuracy') of the validation predictions, weighted by the fit's sample
+    weights when it has them (the validation set is a ``Subset`` of the weighted
+    dataset)."""
+
+    def __init__(self, metric):
+        self.metric = metric
+
+    def __call__(self, net, X, y):
+        from sklearn.metrics import accuracy_score, r2_score
+
+        weight = getattr(getattr(X, "dataset", None), "sample_weight", None)
+        if weight is not None:
+            weight = weight[X.indices]
+        score = {"r2": r2_score, "accuracy": accuracy_score}[self.metric]
+        return score(skorch.utils.to_numpy(y), net.predict(X), sample_weight=weight)

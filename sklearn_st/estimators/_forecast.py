@@ -153,7 +153,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         self._set_init_params(locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Learn to forecast the last ``horizon`` frames of each clip of ``X`` from
         the frames before them.
 
@@ -164,13 +164,14 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
             ``n_context + horizon`` when ``n_context`` is set); any real dtype.
         y : None
             Ignored: the clips are their own targets.
+        %(sample_weight)s
 
         %(returns_self)s
         """
-        return self._fit(X, y, partial=False)
+        return self._fit(X, y, partial=False, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """Train one epoch on the clips ``X``, starting from the fitted state.
 
         Parameters
@@ -179,10 +180,11 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
             Training clips, with the frame shape of the first fit.
         y : None
             Ignored.
+        %(sample_weight)s
 
         %(returns_self)s
         """
-        return self._fit(X, y, partial=True)
+        return self._fit(X, y, partial=True, sample_weight=sample_weight)
 
     def predict(self, X):
         """Forecast the ``horizon`` frames after the last frame of each clip.
@@ -237,15 +239,18 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         n_values = len(X) * horizon * math.prod(self.sample_shape_[1:])
         return -float(squared.astype(np.float64).sum()) / n_values
 
-    def _fit(self, X, y, *, partial):
+    def _fit(self, X, y, *, partial, sample_weight=None):
         continues = self._begin_fit(partial)
         X = self._validate(X, reset=not continues)
+        weight = self._check_weights(sample_weight, X)
         n_frames = self._check_n_frames(X.shape[1], self.horizon, self.n_context)
         if self.n_context is None:
             self.n_context_ = n_frames - int(self.horizon)
         else:
             self.n_context_ = int(self.n_context)
-        return self._fit_net(X, None, continues=continues, partial=partial)
+        return self._fit_net(
+            X, None, continues=continues, partial=partial, sample_weight=weight
+        )
 
     def _check_n_frames(self, n_frames, horizon, n_context):
         """``n_frames``, or a ``ValueError`` when clips that short leave no context

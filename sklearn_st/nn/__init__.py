@@ -28,6 +28,7 @@ from ._cnn import (
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
 from ._forecast import ConvLSTMForecastNet, ForecastSquaredError
 from ._layout import btchw_shape, from_btchw, to_btchw
+from ._losses import weighted_mean_loss
 from ._lstm import LSTMNet
 from ._sizes import frame_kernel_size
 
@@ -51,4 +52,5 @@ __all__ = [
     "per_frame",
     "stack_frames",
     "to_btchw",
+    "weighted_mean_loss",
 ]

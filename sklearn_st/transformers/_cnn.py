@@ -153,7 +153,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         self._set_init_params(locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the encoder on ``X`` (and on ``y``, when the objective is
         supervised).
 
@@ -167,6 +167,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Targets: used by the supervised objective ('auto' with ``y``, or
             'supervised', which requires it); ignored by the others.
+        %(sample_weight)s
 
         %(returns_self)s
         """
@@ -182,13 +183,19 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             )
         if objective != "supervised":
             X = self._validate(X, reset=not continues)
+            weight = self._check_weights(sample_weight, X)
             if not continues:
                 self._objective, self._classes = objective, None
             return self._fit_net(
-                X, None, continues=continues, train=objective == "autoencoder"
+                X,
+                None,
+                continues=continues,
+                train=objective == "autoencoder",
+                sample_weight=weight,
             )
         labels = y is not None and is_label_target(y)
         X, y = self._validate(X, y, reset=not continues, labels=labels)
+        weight = self._check_weights(sample_weight, X)
         if continues and labels != (self._classes is not None):
             kinds = {True: "labels", False: "numeric targets"}
             raise ValueError(
@@ -201,8 +208,8 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         if labels:
             y = encode_labels(y, self._classes)
         else:
-            y = numeric_targets(self, y, continues=continues)
-        return self._fit_net(X, y, continues=continues)
+            y = numeric_targets(self, y, continues=continues, sample_weight=weight)
+        return self._fit_net(X, y, continues=continues, sample_weight=weight)
 
     def transform(self, X):
         """Per-frame features of ``X``.
