@@ -189,9 +189,11 @@ def test_check_estimator_passes_in_bfloat16():
     # check_regressors_train wants R^2 > 0.5 on its 200 samples: defaults but for
     # one batch of them a step at a larger lr (the defaults pass too, in 4.4
     # times the time)
-    check_estimator(
-        ConvLSTMRegressor(precision="bfloat16", batch_size=200, lr=2e-2, random_state=0)
+    model = ConvLSTMRegressor(
+        precision="bfloat16", batch_size=200, lr=2e-2, random_state=0
     )
+    # what the nets declare they cannot pass (test_common.py), nothing more
+    check_estimator(model, expected_failed_checks=model._expected_failed_checks)
 
 
 def test_bfloat16_model_round_trips(clips):
