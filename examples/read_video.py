@@ -1,4 +1,6 @@
-"""From video files to a model, without holding the video in memory.
+"""
+From video files to a model, without holding the video in memory.
+=================================================================
 
 Writes two small videos of a square moving at changing velocity (so that it runs
 offline; needs the ``video`` extra, PyAV), opens them as ``VideoClips``: an

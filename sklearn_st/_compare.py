@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.model_selection import (
@@ -58,6 +58,30 @@ MODELS = {
 #: Ridge stays as the linear floor. The flow- ones need OpenCV (the flow extra):
 #: see :func:`default_models`.
 DEFAULT_MODELS = [key for key in MODELS if key not in ("flatten", "framewise-pca")]
+
+
+def describe_estimator(value):
+    """``value`` as JSON: an estimator as its class and parameters (a Pipeline as
+    its steps), nested estimators likewise, NumPy numbers as Python ones, other
+    objects (a torch module, a callback) as their class."""
+    if isinstance(value, Pipeline):
+        steps = {name: describe_estimator(step) for name, step in value.steps}
+        return {"class": "Pipeline", "steps": steps}
+    if isinstance(value, BaseEstimator):
+        params = value.get_params(deep=False)
+        return {
+            "class": type(value).__name__,
+            "params": {k: describe_estimator(v) for k, v in params.items()},
+        }
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [describe_estimator(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): describe_estimator(v) for k, v in value.items()}
+    return {"class": type(value).__name__}
 
 
 def default_models():
@@ -229,7 +253,7 @@ def run(models, X, y, *, folds, names=None, n_jobs=None, progress=None):
             {
                 "key": key,
                 "name": names[key],
-                "estimator": repr(models[key]),
+                "estimator": describe_estimator(models[key]),
                 "scores": scores.tolist(),
                 "score_mean": float(scores.mean()),
                 "score_std": float(scores.std()),

@@ -1,9 +1,10 @@
 """Video files into clips of the array contract (the ``video`` extra: PyAV).
 
-:func:`read_video` decodes a file into ``(n_frames, height, width, 3)`` uint8 RGB
-frames, scaled while decoding by FFmpeg's scaler; :func:`sliding_clips` cuts frames
-into overlapping clips as a read-only view; :class:`VideoClips` is the lazy version
-of both over one or many files: an indexable array of clips that decodes only the
+:func:`~sklearn_st.read_video` decodes a file into ``(n_frames, height, width,
+3)`` uint8 RGB frames, scaled while decoding by FFmpeg's scaler;
+:func:`~sklearn_st.sliding_clips` cuts frames into overlapping clips as a read-only
+view; :class:`~sklearn_st.VideoClips` is the lazy version of both over one or many
+files: an indexable array of clips that decodes only the
 clips asked for, which every estimator reads as it reads an HDF5 dataset, with the
 recording and start time of each clip for splits that keep overlapping clips of a
 recording on one side.

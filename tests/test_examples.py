@@ -22,6 +22,7 @@ def test_examples_are_all_smoke_tested():
         "three_approaches",
         "grid_search_encoder",
         "read_video",
+        "plot_forecast_digits",
     }
 
 
@@ -61,3 +62,16 @@ def test_example_read_video(capsys):
     clips, score = _load("read_video").main(n_frames=48, max_epochs=1)
     assert clips.shape == (2 * 21, 8, 32, 32, 3) and np.isfinite(score)
     assert _bars(capsys.readouterr().err) == {"ConvLSTM"}
+
+
+def test_example_plot_forecast_digits(capsys):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    mse = _load("plot_forecast_digits").main(n_samples=210, max_epochs=1, show=False)
+    assert set(mse) == {"ConvLSTMForecaster", "persistence"}
+    assert all(np.isfinite(list(mse.values())))
+    # a residual forecaster starts at persistence: one epoch does not lose much
+    assert mse["ConvLSTMForecaster"] < 1.5 * mse["persistence"]
+    assert _bars(capsys.readouterr().err) == {"ConvLSTMForecaster"}

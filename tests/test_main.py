@@ -101,10 +101,14 @@ def test_main_compare_pans_over_photographs(capsys, tmp_path):
     assert "X (24, 3, 16, 16, 3) uint8" in out
     results = json.loads((tmp_path / "results.json").read_text())
     framewise, diff = results["models"]
-    assert (
-        "FrameWise" in framewise["estimator"]
-        and "TemporalDifference" in diff["estimator"]
-    )
+    # parameters, not reprs: the steps' classes and their parameters
+    assert framewise["estimator"]["steps"]["framewise"]["class"] == "FrameWise"
+    assert diff["estimator"]["steps"]["temporaldifference"] == {
+        "class": "TemporalDifference",
+        "params": {"keep_first": False, "order": 1},
+    }
+    lstm = framewise["estimator"]["steps"]["lstmregressor"]["params"]
+    assert lstm["random_state"] == 0 and isinstance(lstm["max_epochs"], int)
     # PCA's 16 components of 768 values and their mean, then the LSTM
     assert framewise["n_parameters"] > 16 * 768 + 768
     err = _error(capsys, "compare", "--data", "panning-photos", "--target", "digit")
@@ -399,7 +403,10 @@ def test_main_compare_offers_the_flow_pipelines(capsys, tmp_path):
         "flow-cnn",
         "flow-convlstm",
     ]
-    assert all("OpticalFlow" in m["estimator"] for m in results["models"])
+    assert all(
+        next(iter(m["estimator"]["steps"].values()))["class"] == "OpticalFlow"
+        for m in results["models"]
+    )
     assert "OpticalFlow -> ConvLSTM" in out
 
 

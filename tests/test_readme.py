@@ -1,7 +1,8 @@
-"""Every Python snippet in README.md runs, each in a fresh process in an empty
-folder. The snippets that are sized for minutes of training (the quick example) or
-for GPUs (the multi-GPU one) run with their sizes shrunk by named replacements,
-each of which must still match the README's text."""
+"""Every Python snippet in README.md and in the user guide (docs/guide/*.md)
+runs, each in a fresh process in an empty folder, and so does README's "On your own
+data" block of shell commands. The snippets that are sized for minutes of training
+(the quick example) or for GPUs (the multi-GPU one) run with their sizes shrunk by
+named replacements, each of which must still match the text."""
 
 import inspect
 import re
@@ -11,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-SNIPPETS = re.findall(r"```python\n(.*?)```", README, re.S)
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+GUIDE = {path.name: path.read_text() for path in (ROOT / "docs" / "guide").glob("*.md")}
+SNIPPETS = [
+    code
+    for text in (README, *GUIDE.values())
+    for code in re.findall(r"```python\n(.*?)```", text, re.S)
+]
 
 
 def _snippet(marker):
-    """The one Python snippet of README.md that contains ``marker``."""
+    """The one Python snippet of README.md or the guide that contains ``marker``."""
     found = [code for code in SNIPPETS if marker in code]
     assert len(found) == 1, f"{len(found)} README snippets contain {marker!r}"
     return found[0]
@@ -52,6 +59,7 @@ MARKERS = {
     "LocalCluster": "test_readme_dask",
     "AccelerateMixin": "test_readme_accelerate",
     "RecordingTimeSplit(3)": "test_readme_video",
+    "to_onnx(model, X[:2]": "test_guide_onnx",
 }
 
 
@@ -136,3 +144,57 @@ def test_readme_video(tmp_path):
     assert out[0].endswith(": 28 clips of 32x32")  # 14 clips of each recording
     scores = out[-1].split("[")[1].strip("]").split()
     assert len(scores) == 3 and all(0 <= float(s) <= 1 for s in scores)
+
+
+def test_guide_onnx(tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    code = _shrink(
+        _snippet("to_onnx(model, X[:2]"),
+        [
+            ("make_moving_digits(200,", "make_moving_digits(60,"),
+            ("max_epochs=5", "max_epochs=1"),
+        ],
+    )
+    assert _run(code, tmp_path).split() == ["True", "True"]
+
+
+def _own_data_block(text):
+    """The shell block of ``text`` that starts "# your clips as arrays X"."""
+    blocks = re.findall(r"```bash\n(# your clips as arrays X.*?)```", text, re.S)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def test_readme_on_your_own_data_runs_as_printed(tmp_path):
+    pytest.importorskip("av")
+    pytest.importorskip("skimage")
+    block = _own_data_block(README)
+    # the guide shows the same commands
+    assert _own_data_block(GUIDE["performance.md"]) == block
+    script = _shrink(
+        block,
+        [
+            ("make_moving_digits(300,", "make_moving_digits(40,"),
+            ("np.arange(300) // 30", "np.arange(40) // 10"),
+            ("--cv 5", "--cv 2 --max-epochs 1 --no-progress"),
+            ("--groups recording", "--groups recording --max-epochs 1 --no-progress"),
+            ("w('walk.mp4', 400,", "w('walk.mp4', 40,"),
+            ("w('run.mp4', 400,", "w('run.mp4', 40,"),
+            (
+                "--frame-size 64",
+                "--frame-size 16 --max-epochs 1 --models ridge --no-progress",
+            ),
+        ],
+    )
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "results" / "results.json").exists()
+    # three comparisons, each ending with its chance row
+    assert done.stdout.count("chance") >= 3, done.stdout[-2000:]

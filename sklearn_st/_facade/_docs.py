@@ -130,7 +130,7 @@ FACADE_ATTRIBUTE_DOCS = {
         "Per-sample shape seen in ``fit`` (``X.shape[1:]``).",
     ),
     "feature_names_in_": (
-        "ndarray of shape (n_features_in_,)",
+        "ndarray of shape (`n_features_in_`,)",
         "Column names, when ``X`` was a data frame.",
     ),
     "n_iter_": ("int", "Epochs trained, over every fit a warm start continued."),

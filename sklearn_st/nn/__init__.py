@@ -10,7 +10,7 @@ applies a frame module to every frame of a sequence (:func:`stack_frames` gives
 each frame the ones before it on the channel axis first). :func:`to_btchw` converts the
 channel-last arrays of the scikit-learn estimators to that layout, :func:`from_btchw`
 back. Module sizes are
-checked where the modules are built (:mod:`sklearn_st.nn._sizes`) and may be NumPy
+checked where the modules are built (``sklearn_st.nn._sizes``) and may be NumPy
 integers.
 """
 

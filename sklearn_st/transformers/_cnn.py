@@ -218,7 +218,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
 
         Returns
         -------
-        X_features : ndarray of shape (n_samples, n_frames, n_features_out_)
+        X_features : ndarray of shape (n_samples, n_frames, `n_features_out_`)
             The encoder's features of every frame, float64.
         """
         check_is_fitted(self)

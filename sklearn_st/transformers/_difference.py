@@ -82,7 +82,7 @@ class TemporalDifference(FittedParamsMixin, TransformerMixin, BaseEstimator):
     sample_shape_ : tuple of int
         Per-sample shape seen in ``fit`` (``X.shape[1:]``).
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a data frame.
 
     See Also
@@ -144,7 +144,7 @@ class TemporalDifference(FittedParamsMixin, TransformerMixin, BaseEstimator):
         -------
         X_diff : ndarray or lazy view of shape (n_samples, n_out_frames, ...)
             ``n_out_frames`` is ``n_frames - order``, or ``n_frames`` with
-            ``keep_first=True``; the dtype is :func:`difference_dtype` of ``X``'s.
+            ``keep_first=True``; the dtype is ``difference_dtype(X.dtype)``.
             A lazy view for a memmap or another indexable array.
         """
         check_is_fitted(self)

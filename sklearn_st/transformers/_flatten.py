@@ -37,7 +37,7 @@ class FrameFlattener(FittedParamsMixin, TransformerMixin, BaseEstimator):
     sample_shape_ : tuple of int
         Per-sample shape seen in ``fit`` (``X.shape[1:]``).
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a data frame.
 
     See Also

@@ -135,7 +135,7 @@ class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
         The smallest and largest value seen in ``fit``: mapped to 0 and 255
         before the flow (not used for uint8 frames).
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a data frame.
 
     See Also

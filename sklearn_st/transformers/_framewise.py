@@ -62,7 +62,7 @@ class FrameWise(TransformerMixin, BaseEstimator):
     sample_shape_ : tuple of int
         Per-sample shape seen in ``fit`` (``X.shape[1:]``).
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a data frame.
 
     See Also
@@ -146,7 +146,7 @@ class FrameWise(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_frames : ndarray of shape (n_samples, n_frames, n_features_out_)
+        X_frames : ndarray of shape (n_samples, n_frames, `n_features_out_`)
             Every frame transformed, in the transformer's output dtype.
         """
         check_is_fitted(self)
