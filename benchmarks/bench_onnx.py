@@ -14,25 +14,19 @@ one clip alone. Both run in this process, one after the other.
 import argparse
 import os
 import tempfile
-import time
 
 import numpy as np
 import onnxruntime as ort
 import torch
-from machine import describe
+from machine import best_of, describe
 
 from sklearn_st import ConvLSTMRegressor, to_onnx
 from sklearn_st.datasets import make_moving_digits
 
 
-def _best(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def _warm_best(function, repeats):
+    function()  # warm-up
+    return best_of(repeats, function)
 
 
 def main():
@@ -54,15 +48,15 @@ def main():
     reference = model.predict(X)
     for threads in (1, 2):
         torch.set_num_threads(threads)
-        many = _best(lambda: model.predict(X), args.repeats)
-        one = _best(lambda: model.predict(X[:1]), args.repeats)
+        many = _warm_best(lambda: model.predict(X), args.repeats)
+        one = _warm_best(lambda: model.predict(X[:1]), args.repeats)
         print(f"| torch (predict) | {threads} | {many:.3f} | {one * 1000:.1f} | 0 |")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         run = ort.InferenceSession(path, options).run
-        many = _best(lambda run=run: run(None, {"clips": X}), args.repeats)
-        one = _best(lambda run=run: run(None, {"clips": X[:1]}), args.repeats)
+        many = _warm_best(lambda run=run: run(None, {"clips": X}), args.repeats)
+        one = _warm_best(lambda run=run: run(None, {"clips": X[:1]}), args.repeats)
         diff = np.abs(run(None, {"clips": X})[0] - reference).max()
         print(
             f"| onnxruntime | {threads} | {many:.3f} | {one * 1000:.1f} | {diff:.1e} |"

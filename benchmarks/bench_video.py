@@ -15,23 +15,13 @@ second) at --frame-size, then times, best of --repeats:
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-from machine import describe
+from machine import best_of, describe
 
 from sklearn_st.datasets import write_camera_video
 from sklearn_st.video import VideoClips, read_video
-
-
-def best_of(repeats, function):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main():

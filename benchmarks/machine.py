@@ -3,6 +3,7 @@ figures are only ever compared with figures of the same run and CPU."""
 
 import os
 import platform
+import time
 
 import torch
 
@@ -47,3 +48,13 @@ def describe():
 
 if __name__ == "__main__":
     print(describe())
+
+
+def best_of(repeats, function):
+    """The shortest of ``repeats`` timed calls of ``function``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)

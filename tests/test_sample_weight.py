@@ -61,6 +61,15 @@ def test_sample_weight_weighs_the_input_and_target_scaling():
     np.testing.assert_allclose(model._y_mean, [y.repeat(WEIGHTS).mean()])
 
 
+def test_balanced_class_weight_counts_weighted_samples():
+    X, y = fit_data(fast("LSTMClassifier"), X_CLIPS)
+    y = np.array(["a", "a", "b"] * 4)
+    model = _full_batch("LSTMClassifier", class_weight="balanced")
+    model.fit(X, y, sample_weight=WEIGHTS)
+    repeated = clone(model).fit(X.repeat(WEIGHTS, axis=0), y.repeat(WEIGHTS))
+    np.testing.assert_allclose(model._class_weights, repeated._class_weights)
+
+
 def test_partial_fit_takes_sample_weight():
     X, y = fit_data(fast("LSTMClassifier"), X_CLIPS)
     model = _full_batch("LSTMClassifier")

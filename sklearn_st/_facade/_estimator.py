@@ -423,9 +423,14 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         of samples in ``X``."""
         if sample_weight is None:
             return None
-        return _check_sample_weight(
+        weights = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+        if not weights.any():  # scikit-learn >= 1.7 says so itself, 1.6 does not
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number."
+            )
+        return weights
 
     def _forward(
         self, X, module=None, *, frames=None, check_input=True, **module_kwargs

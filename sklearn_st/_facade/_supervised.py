@@ -206,9 +206,12 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
                     "classes=classes, y=y_all) on the labels of all the training "
                     "data."
                 )
-        return compute_class_weight(
-            self.class_weight, classes=self.classes_, y=y, sample_weight=sample_weight
-        )
+        if sample_weight is not None and self.class_weight == "balanced":
+            # by the classes' weighted counts (scikit-learn >= 1.7's own rule;
+            # its compute_class_weight takes no sample_weight before 1.7)
+            counts = np.array([sample_weight[y == c].sum() for c in self.classes_])
+            return counts.sum() / (len(self.classes_) * counts)
+        return compute_class_weight(self.class_weight, classes=self.classes_, y=y)
 
     def _n_module_outputs(self):
         return len(self.classes_)
