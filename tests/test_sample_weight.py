@@ -10,6 +10,7 @@ import skorch
 import torch
 from fast import NET_CLASSES, fast, fit_data
 from sklearn import clone, config_context
+from sklearn.metrics import make_scorer, r2_score
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 
@@ -150,14 +151,15 @@ def test_metadata_routing_carries_sample_weight():
             X[train], y[train], sample_weight=WEIGHTS[train]
         )
         np.testing.assert_array_equal(cv["estimator"][0].predict(X), by_hand.predict(X))
-        # the search scores with the weights too
+        # the search scores with the weights too (a scorer that asks for them:
+        # scikit-learn 1.6's Pipeline.score routes nothing)
         pipe = make_pipeline(
-            FrameFlattener(),
-            fast("LSTMRegressor")
-            .set_fit_request(sample_weight=True)
-            .set_score_request(sample_weight=True),
+            FrameFlattener(), fast("LSTMRegressor").set_fit_request(sample_weight=True)
         )
-        search = GridSearchCV(pipe, {"lstmregressor__hidden_size": [2, 4]}, cv=2)
+        scoring = make_scorer(r2_score).set_score_request(sample_weight=True)
+        search = GridSearchCV(
+            pipe, {"lstmregressor__hidden_size": [2, 4]}, cv=2, scoring=scoring
+        )
         search.fit(X_CLIPS, y, sample_weight=WEIGHTS)
         assert np.isfinite(search.cv_results_["mean_test_score"]).all()
         # without the request, routing refuses the weights
