@@ -54,7 +54,7 @@ MODELS = {
 }
 #: What ``compare`` runs unless ``--models`` says otherwise: every approach but the
 #: two that feed an LSTM the pixels of single frames, which do not see a camera's
-#: motion over real texture (README: below 0.3 R^2 on the held-out photographs).
+#: motion over real texture (user guide: below 0.3 R^2 on the held-out photographs).
 #: Ridge stays as the linear floor. The flow- ones need OpenCV (the flow extra):
 #: see :func:`default_models`.
 DEFAULT_MODELS = [key for key in MODELS if key not in ("flatten", "framewise-pca")]

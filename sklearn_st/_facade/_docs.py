@@ -85,7 +85,7 @@ FACADE_PARAM_DOCS = {
     "compile": (
         "bool",
         "Compile the module with ``torch.compile`` (skorch's ``compile``). The "
-        "first batches then wait for the compilation. Measured (README): on a "
+        "first batches then wait for the compilation. Measured (user guide): on a "
         "GPU the ConvLSTM's epochs ran 2-2.8x faster, repaying the compilation "
         "after 6-15 epochs; on a CPU only the CNN-LSTM gained, 9% an epoch.",
     ),
@@ -178,12 +178,12 @@ def method_docs(targets="numeric"):
     """The blocks that methods' docstrings share, for a class whose ``y`` holds
     ``targets`` ('numeric' or 'labels')."""
     return {
-        "X_fit": _X + "    Training sequences, see the array contract in README.",
+        "X_fit": _X + "    Training sequences, see the user guide's array contract.",
         "sample_weight": _SAMPLE_WEIGHT,
         "fit_parameters": (
             "Parameters\n----------\n"
             + _X
-            + "    Training sequences, see the array contract in README.\n"
+            + "    Training sequences, see the user guide's array contract.\n"
             + _TARGETS[targets]
             + "\n"
             + _SAMPLE_WEIGHT

@@ -29,7 +29,7 @@ class FrameCNNMixin:
             "before it), as the Atari DQN stacks frames. With 2 the CNN sees what "
             "moves between consecutive frames and how: camera motion over real "
             "texture, which no encoding of single frames shows (measured in "
-            "README); 1 encodes each frame alone, which suits telling shapes "
+            "the user guide); 1 encodes each frame alone, which suits telling shapes "
             "apart (measured better for digits).",
         ),
         "channels": (

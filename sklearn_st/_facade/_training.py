@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 import skorch
 import torch
+from sklearn.metrics import accuracy_score, r2_score
 from skorch.dataset import unpack_data
 from tqdm.auto import tqdm
 
@@ -281,8 +282,6 @@ class WeightedScore:
         self.metric = metric
 
     def __call__(self, net, X, y):
-        from sklearn.metrics import accuracy_score, r2_score
-
         weight = getattr(getattr(X, "dataset", None), "sample_weight", None)
         if weight is not None:
             weight = weight[X.indices]

@@ -98,7 +98,8 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
             "what moves between consecutive frames and how, camera motion over "
             "real texture included, which no encoding of single frames shows; 1 "
             "encodes each frame alone, which suits telling shapes apart (measured "
-            "in README). 'auto': 1 when ``fit`` gets class labels, 2 otherwise "
+            "in the user guide's 'Choosing an encoding'). 'auto': 1 when ``fit`` "
+            "gets class labels, 2 otherwise "
             "(numeric targets, or none), as the CNN-LSTM classifier's and "
             "regressor's defaults.",
         ),
