@@ -28,11 +28,11 @@ from ._facade._state import plain_module
 from ._optional import require
 from ._validation import check_sequences
 from .estimators import ConvLSTMForecaster
-from .nn import FrameFeatures
+from .nn import ForecastFrames, FrameFeatures
 from .nn._convlstm import force_path
 from .nn._inference import (
     Affine,
-    FlatFrames,
+    FlattenFrames,
     FrameDifferences,
     FrameLinear,
     Frames,
@@ -241,7 +241,7 @@ def _(step: OpticalFlow):
 
 @_graph.register
 def _(step: FrameFlattener):
-    return FlatFrames(flatten_time=bool(step._fitted("flatten_time")))
+    return FlattenFrames(flatten_time=bool(step._fitted("flatten_time")))
 
 
 @_graph.register
@@ -284,24 +284,24 @@ def _(step: FrameWise):
 def _(step: BaseSequenceEstimator):
     module = copy.deepcopy(plain_module(step.net_)).cpu().float().eval()
     head = torch.nn.Identity()
-    kwargs = {}
     frames = None
     if isinstance(step, CNNFeatureExtractor):
         module = FrameFeatures(module.encoder, module.stacked_frames)
     elif isinstance(step, ConvLSTMForecaster):
+        # the frames in the input's units, as predict and score give them
         n_context = step._fitted("n_context")
         frames = None if n_context is None else slice(-int(n_context), None)
-        kwargs["horizon"] = int(step._fitted("horizon"))
-        ndim = len(step.sample_shape_) + 1
-        if step._fitted("loss") == "bce":
-            head = Frames(ndim, sigmoid=True)
-        else:
-            head = torch.nn.Sequential(
-                Affine(step._x_scale, step._x_mean, axis=2), Frames(ndim)
-            )
+        module = ForecastFrames(
+            module,
+            horizon=int(step._fitted("horizon")),
+            mean=step._x_mean,
+            scale=step._x_scale,
+            sigmoid=step._fitted("loss") == "bce",
+        )
+        head = Frames(len(step.sample_shape_) + 1)
     elif is_classifier(step):
         head = LabelsAndProbabilities()
     elif is_regressor(step):
         head = Affine(step._y_scale, step._y_mean, squeeze=bool(step._y_1d))
-    body = Standardized(module, step._x_mean, step._x_scale, frames=frames, **kwargs)
+    body = Standardized(module, step._x_mean, step._x_scale, frames=frames)
     return torch.nn.Sequential(body, head)

@@ -26,7 +26,7 @@ from ._cnn import (
     stack_frames,
 )
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
-from ._forecast import ConvLSTMForecastNet, ForecastSquaredError
+from ._forecast import ConvLSTMForecastNet, ForecastFrames, ForecastSquaredError
 from ._layout import btchw_shape, from_btchw, to_btchw
 from ._losses import weighted_mean_loss
 from ._lstm import LSTMNet
@@ -38,6 +38,7 @@ __all__ = [
     "ConvLSTMCell",
     "ConvLSTMForecastNet",
     "ConvLSTMNet",
+    "ForecastFrames",
     "ForecastSquaredError",
     "FrameAutoencoder",
     "FrameDecoder",

@@ -8,7 +8,7 @@ from torch import nn
 from ._convlstm import ConvLSTMCell
 from ._sizes import frame_kernel_size, positive_int, positive_ints
 
-__all__ = ["ConvLSTMForecastNet", "ForecastSquaredError"]
+__all__ = ["ConvLSTMForecastNet", "ForecastFrames", "ForecastSquaredError"]
 
 
 class ConvLSTMForecastNet(nn.Module):
@@ -126,11 +126,48 @@ class ConvLSTMForecastNet(nn.Module):
         return torch.stack(frames, dim=1)
 
 
+class ForecastFrames(nn.Module):
+    """A forecaster's frames in the input's units: standardized context frames
+    ``(batch, time, channels, height, width)`` to the ``horizon`` frames after
+    them, float32, the forecaster's logits through a sigmoid (``sigmoid``) or its
+    outputs with the standardization undone per channel.
+
+    Parameters
+    ----------
+    forecaster : torch.nn.Module
+        Maps context frames and ``horizon=`` to the forecast frames' outputs
+        (:class:`ConvLSTMForecastNet`).
+    horizon : int
+        Frames to forecast.
+    mean, scale : float or sequence of float
+        The standardization of the frames (per channel).
+    sigmoid : bool, default=False
+        The forecaster's outputs are logits of frames in [0, 1].
+    """
+
+    def __init__(self, forecaster, *, horizon, mean, scale, sigmoid=False):
+        super().__init__()
+        self.forecaster = forecaster
+        self.horizon = positive_int("horizon", horizon)
+        self.sigmoid = sigmoid
+        for name, value in (("mean", mean), ("scale", scale)):
+            value = torch.as_tensor(value, dtype=torch.float32).reshape(-1, 1, 1)
+            self.register_buffer(name, value, persistent=False)
+
+    def unstandardize(self, x: torch.Tensor) -> torch.Tensor:
+        """Standardized frames back in the input's units, float32."""
+        return x.float() * self.scale + self.mean
+
+    def forward(self, context: torch.Tensor) -> torch.Tensor:
+        out = self.forecaster(context, horizon=self.horizon).float()
+        return torch.sigmoid(out) if self.sigmoid else self.unstandardize(out)
+
+
 class ForecastSquaredError(nn.Module):
     """A forecaster scored on whole clips: ``(batch, time, channels, height,
     width)`` standardized clips to each clip's sum of squared errors of the
     forecast of its last ``horizon`` frames from the ``n_context`` before them,
-    in the input's units.
+    in the input's units (:class:`ForecastFrames`).
 
     One read of each clip gives both the context and the truth (the score of a
     forecaster on an array that is not in memory).
@@ -138,29 +175,22 @@ class ForecastSquaredError(nn.Module):
     Parameters
     ----------
     forecaster : torch.nn.Module
-        Maps context frames and ``horizon=`` to the forecast frames' outputs
-        (:class:`ConvLSTMForecastNet`).
+        As :class:`ForecastFrames`.
     n_context, horizon : int
         The clips hold ``n_context + horizon`` frames.
-    mean, scale : float or sequence of float
-        The standardization of the clips (per channel), undone before comparing.
-    sigmoid : bool, default=False
-        The forecaster's outputs are logits of frames in [0, 1].
+    mean, scale, sigmoid
+        As :class:`ForecastFrames`.
     """
 
     def __init__(self, forecaster, *, n_context, horizon, mean, scale, sigmoid=False):
         super().__init__()
-        self.forecaster = forecaster
         self.n_context = positive_int("n_context", n_context)
-        self.horizon = positive_int("horizon", horizon)
-        self.sigmoid = sigmoid
-        for name, value in (("mean", mean), ("scale", scale)):
-            value = torch.as_tensor(value, dtype=torch.float32).reshape(-1, 1, 1)
-            self.register_buffer(name, value, persistent=False)
+        self.frames = ForecastFrames(
+            forecaster, horizon=horizon, mean=mean, scale=scale, sigmoid=sigmoid
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         context, truth = x[:, : self.n_context], x[:, self.n_context :]
-        out = self.forecaster(context, horizon=self.horizon).float()
-        out = torch.sigmoid(out) if self.sigmoid else out * self.scale + self.mean
-        truth = truth.float() * self.scale + self.mean
+        out = self.frames(context)
+        truth = self.frames.unstandardize(truth)
         return (out - truth).square().flatten(1).sum(dim=1)

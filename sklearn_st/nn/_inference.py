@@ -10,7 +10,7 @@ from ._layout import from_btchw, to_btchw
 
 __all__ = [
     "Affine",
-    "FlatFrames",
+    "FlattenFrames",
     "FrameDifferences",
     "FrameLinear",
     "Frames",
@@ -26,32 +26,28 @@ def _buffer(module, name, value):
 class Standardized(nn.Module):
     """``module`` on standardized input: channel-last ``x`` cast to float32,
     ``(x - mean) / scale`` per channel (the last axis), laid out as ``(batch, time,
-    channels, height, width)`` and cut to the frames ``frames`` (a slice);
-    ``kwargs`` go to ``module``'s forward."""
+    channels, height, width)`` and cut to the frames ``frames`` (a slice)."""
 
-    def __init__(self, module, mean, scale, *, frames=None, **kwargs):
+    def __init__(self, module, mean, scale, *, frames=None):
         super().__init__()
         self.module = module
         _buffer(self, "mean", mean)
         _buffer(self, "scale", scale)
         self.frames = slice(None) if frames is None else frames
-        self.kwargs = kwargs
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = (x.to(torch.float32) - self.mean) / self.scale
-        return self.module(to_btchw(x)[:, self.frames], **self.kwargs)
+        return self.module(to_btchw(x)[:, self.frames])
 
 
 class Affine(nn.Module):
-    """``x * scale + mean`` on the last axis (``axis=-1``) or, for frames
-    ``(batch, time, channels, height, width)``, on the channel axis (``axis=2``);
-    ``squeeze``: a single last column as a vector."""
+    """``x * scale + mean`` on the last axis; ``squeeze``: a single last column
+    as a vector."""
 
-    def __init__(self, scale, mean, *, axis=-1, squeeze=False):
+    def __init__(self, scale, mean, *, squeeze=False):
         super().__init__()
-        shape = (-1,) if axis == -1 else (-1, 1, 1)
-        _buffer(self, "scale", torch.as_tensor(scale).reshape(shape))
-        _buffer(self, "mean", torch.as_tensor(mean).reshape(shape))
+        _buffer(self, "scale", torch.as_tensor(scale).reshape(-1))
+        _buffer(self, "mean", torch.as_tensor(mean).reshape(-1))
         self.squeeze = squeeze
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -61,16 +57,13 @@ class Affine(nn.Module):
 
 class Frames(nn.Module):
     """``(batch, time, channels, height, width)`` frames back in the channel-last
-    layout of ``ndim`` dimensions, after a sigmoid when ``sigmoid``."""
+    layout of ``ndim`` dimensions."""
 
-    def __init__(self, ndim, *, sigmoid=False):
+    def __init__(self, ndim):
         super().__init__()
         self.ndim = ndim
-        self.sigmoid = sigmoid
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.sigmoid:
-            x = torch.sigmoid(x)
         return from_btchw(x, self.ndim)
 
 
@@ -103,7 +96,7 @@ class FrameDifferences(nn.Module):
         return torch.cat([*parts, last], dim=1)
 
 
-class FlatFrames(nn.Module):
+class FlattenFrames(nn.Module):
     """Every frame of a channel-last batch flattened, ``(batch, time, n_values)``,
     or with ``flatten_time`` the whole sample, ``(batch, n_values)``."""
 
