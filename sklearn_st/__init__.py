@@ -21,11 +21,13 @@ _LAZY = {
     "ConvLSTMForecaster": ".estimators",
     "ConvLSTMRegressor": ".estimators",
     "EpochProgress": "._facade",
+    "FlowExtrapolationForecaster": ".estimators",
     "FrameFlattener": ".transformers",
     "FrameWise": ".transformers",
     "LSTMClassifier": ".estimators",
     "LSTMRegressor": ".estimators",
     "OpticalFlow": ".transformers",
+    "PersistenceForecaster": ".estimators",
     "ShapeWarning": "._validation",
     "TemporalDifference": ".transformers",
     "VideoClips": ".video",
@@ -42,17 +44,20 @@ __all__ = [
     "ConvLSTMForecaster",
     "ConvLSTMRegressor",
     "EpochProgress",
+    "FlowExtrapolationForecaster",
     "FrameFlattener",
     "FrameWise",
     "LSTMClassifier",
     "LSTMRegressor",
     "OpticalFlow",
+    "PersistenceForecaster",
     "ShapeWarning",
     "TemporalDifference",
     "VideoClips",
     "__version__",
     "datasets",
     "export",
+    "metrics",
     "read_video",
     "sliding_clips",
     "to_onnx",
@@ -61,7 +66,7 @@ __all__ = [
 
 
 def __getattr__(name):
-    if name in ("datasets", "export", "video"):
+    if name in ("datasets", "export", "metrics", "video"):
         return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)

@@ -1,93 +1,93 @@
-"""Forecasts scored against the naive baselines: what ``python -m sklearn_st
-forecast`` and ``benchmarks/bench_forecast.py`` report."""
+"""Forecasters scored beside the baselines a forecasting user runs first: what
+``python -m sklearn_st forecast`` and ``benchmarks/bench_forecast.py`` report."""
 
+import importlib.util
 import time
 
-import numpy as np
+from .estimators import FlowExtrapolationForecaster, PersistenceForecaster
+from .metrics import _default_range, forecast_errors
 
-from ._arrays import value_range
+__all__ = ["BASELINE_NAMES", "baselines", "evaluate"]
 
-__all__ = ["BASELINES", "evaluate", "linear_extrapolation", "persistence"]
-
-
-def persistence(context, horizon):
-    """Every future frame is the last context frame, float64."""
-    last = np.asarray(context[:, -1], dtype=np.float64)
-    return np.repeat(last[:, None], horizon, axis=1)
-
-
-def linear_extrapolation(context, horizon, *, low=-np.inf, high=np.inf):
-    """The last two context frames' change carried on, ``x_T + k (x_T - x_{T-1})``
-    for step ``k``, clipped to ``[low, high]`` (the data's range), float64."""
-    last = np.asarray(context[:, -1], dtype=np.float64)
-    step = last - np.asarray(context[:, -2], dtype=np.float64)
-    k = np.arange(1, horizon + 1).reshape(1, -1, *([1] * (last.ndim - 1)))
-    return np.clip(last[:, None] + k * step[:, None], low, high)
-
-
-#: The naive forecasts, by name: ``f(context, horizon, low, high)``.
-BASELINES = {
-    "persistence (last frame)": lambda context, horizon, low, high: persistence(
-        context, horizon
-    ),
-    "linear extrapolation (last two)": lambda context, horizon, low, high: (
-        linear_extrapolation(context, horizon, low=low, high=high)
-    ),
+#: The baselines' rows, by the class that makes them
+BASELINE_NAMES = {
+    PersistenceForecaster: "persistence (last frame)",
+    FlowExtrapolationForecaster: "flow extrapolation (DIS + advection)",
 }
 
 
-def _per_step_mse(forecast, truth):
-    """Mean squared error of each forecast step over samples and values."""
-    error = np.square(forecast - np.asarray(truth, dtype=np.float64))
-    return error.reshape(*error.shape[:2], -1).mean(axis=(0, 2))
+def baselines(horizon):
+    """The baseline forecasters by name: persistence, and flow extrapolation
+    where OpenCV is installed; and a note when it is not (else None)."""
+    models = {
+        BASELINE_NAMES[PersistenceForecaster]: PersistenceForecaster(horizon=horizon)
+    }
+    if importlib.util.find_spec("cv2") is None:
+        return models, (
+            "note: no flow extrapolation row: it needs OpenCV (pip install "
+            '"sklearn_st[flow]", or ".[flow]" from a checkout)'
+        )
+    name = BASELINE_NAMES[FlowExtrapolationForecaster]
+    models[name] = FlowExtrapolationForecaster(horizon=horizon)
+    return models, None
 
 
 def evaluate(forecasters, X_train, X_test):
-    """Fit each forecaster on ``X_train``, forecast the last ``horizon`` frames of
-    each clip of ``X_test`` from the frames before them, and score the forecasts
-    and the baselines against those frames.
+    """Fit each forecaster and the baselines on ``X_train``, forecast the last
+    ``horizon`` frames of each clip of ``X_test`` from the frames before them,
+    and score the forecasts against those frames.
 
     ``forecasters`` is one forecaster (named by its class) or a dict of them by
     name, all of one ``horizon``.
 
-    Returns a list of dicts, one per method: ``name``, ``per_step_mse`` (one per
-    forecast step), ``mse`` (their mean), ``vs_persistence`` (1 - mse /
-    persistence's mse: the share of persistence's error removed), ``fit_seconds``
-    and ``predict_seconds``; and the forecasts by name, for a figure.
+    Returns a list of dicts, one per method, the baselines first: ``name``,
+    ``baseline`` (whether it is one), ``per_step_mse``, ``per_step_mae`` and
+    ``per_step_ssim`` (one per forecast step; the SSIM None for frames of one
+    pixel), ``mse``, ``mae`` and ``ssim`` (their means over the horizon),
+    ``vs_persistence`` and ``vs_best_baseline`` (1 - mse / that one's mse: the
+    share of its error removed), ``fit_seconds``, ``predict_seconds`` and, for
+    a learned forecaster that scored where it started, ``kept_start``; then the
+    forecasts by name, for a figure; then a note on a missing baseline, or None.
     """
     if X_train.ndim == 2:  # a univariate sequence: one feature a step, so that
-        # the forecaster reads contexts shorter than the training clips
+        # the forecasters read contexts shorter than the training clips
         X_train, X_test = X_train[..., None], X_test[..., None]
     if not isinstance(forecasters, dict):
         forecasters = {type(forecasters).__name__: forecasters}
     horizon = int(next(iter(forecasters.values())).horizon)
+    models, note = baselines(horizon)
+    is_baseline = dict.fromkeys(models, True)
+    models.update(forecasters)
     context, truth = X_test[:, :-horizon], X_test[:, -horizon:]
-    low, high = map(float, value_range(X_train))
+    data_range = _default_range(X_train, None)
     forecasts, rows = {}, []
-    for name, baseline in BASELINES.items():
+    for name, model in models.items():
         start = time.perf_counter()
-        forecasts[name] = baseline(context, horizon, low, high)
-        rows.append((name, 0.0, time.perf_counter() - start))
-    for name, forecaster in forecasters.items():
-        start = time.perf_counter()
-        forecaster.fit(X_train)
+        model.fit(X_train)
         fit_s = time.perf_counter() - start
         start = time.perf_counter()
-        forecasts[name] = forecaster.predict(context)
-        rows.append((name, fit_s, time.perf_counter() - start))
-    reference = None
-    report = []
-    for name, fit_s, predict_s in rows:
-        per_step = _per_step_mse(forecasts[name], truth)
-        reference = per_step.mean() if reference is None else reference
-        report.append(
-            {
-                "name": name,
-                "per_step_mse": per_step.tolist(),
-                "mse": float(per_step.mean()),
-                "vs_persistence": float(1 - per_step.mean() / reference),
-                "fit_seconds": fit_s,
-                "predict_seconds": predict_s,
-            }
-        )
-    return report, forecasts
+        forecasts[name] = model.predict(context)
+        predict_s = time.perf_counter() - start
+        errors = forecast_errors(truth, forecasts[name], data_range=data_range)
+        row = {"name": name, "baseline": name in is_baseline}
+        for metric, values in errors.items():
+            row[f"per_step_{metric}"] = [
+                None if v != v else float(v)  # NaN: no SSIM of one-pixel frames
+                for v in values
+            ]
+            row[metric] = None if values[0] != values[0] else float(values.mean())
+        row["fit_seconds"], row["predict_seconds"] = fit_s, predict_s
+        if not row["baseline"] and getattr(model, "kept_start_", None) is not None:
+            row["kept_start"] = bool(model.kept_start_)
+        rows.append(row)
+    persistence = rows[0]["mse"]
+    best_baseline = min(row["mse"] for row in rows if row["baseline"])
+    for row in rows:
+        row["vs_persistence"] = _share_removed(row["mse"], persistence)
+        row["vs_best_baseline"] = _share_removed(row["mse"], best_baseline)
+    return rows, forecasts, note
+
+
+def _share_removed(mse, reference):
+    """The share of ``reference``'s error that ``mse`` removes (0 for none)."""
+    return 1 - mse / reference if reference > 0 else 0.0

@@ -519,9 +519,12 @@ def write_camera_video(
         Frames of the video.
     frame_size : tuple of (int, int), default=(64, 64)
         ``(height, width)``, even.
-    photos : sequence of str or None, default=None
-        Names from :data:`PHOTOS` the camera looks at, in turn (default: all);
-        the objects are cut from the others, or from these when none is left.
+    photos : {'tuning', 'held-out'}, sequence of str or None, default=None
+        The photographs the camera looks at, in turn: 'tuning' (or None), the
+        eight of :data:`PHOTOS`; 'held-out', the eight of
+        :data:`HELD_OUT_PHOTOS` (never used to choose a default: report on
+        these); or names from either. The objects are cut from the other
+        photographs of the same set, or from these when none is left.
     n_objects : int, default=3
         Moving discs in view.
     scene_length : int or None, default=None
@@ -548,14 +551,22 @@ def write_camera_video(
     """
     height, width = _even(frame_size[0]), _even(frame_size[1])
     rng = check_random_state(random_state)
-    names = list(PHOTOS if photos is None else photos)
-    unknown = sorted(set(names) - set(PHOTOS))
-    if unknown or not names:
-        raise ValueError(f"photos must be names from PHOTOS, got {photos!r}.")
+    sets = {None: PHOTOS, "tuning": PHOTOS, "held-out": HELD_OUT_PHOTOS}
+    names = list(sets[photos] if isinstance(photos, str | None) else photos)
+    # the objects come from the same set: held-out footage shows no tuning photo
+    pool = next(
+        (s for s in (PHOTOS, HELD_OUT_PHOTOS) if set(names) <= set(s)),
+        PHOTOS + HELD_OUT_PHOTOS,
+    )
+    if set(names) - set(pool) or not names:
+        raise ValueError(
+            "photos must be 'tuning', 'held-out' or names from PHOTOS and "
+            f"HELD_OUT_PHOTOS, got {photos!r}."
+        )
     side = min(height, width)
-    library = dict(zip(PHOTOS, _photos(4 * side), strict=True))
+    library = dict(zip(pool, _photos(4 * side, pool), strict=True))
     scenes = [library[name] for name in names]
-    others = [library[name] for name in PHOTOS if name not in names] or scenes
+    others = [library[name] for name in pool if name not in names] or scenes
     radius = max(2, side // 10)
     disc = np.hypot(*np.mgrid[-radius : radius + 1, -radius : radius + 1]) <= radius
     objects = []

@@ -27,7 +27,11 @@ from ._facade import BaseSequenceEstimator
 from ._facade._state import plain_module
 from ._optional import require
 from ._validation import check_sequences
-from .estimators import ConvLSTMForecaster
+from .estimators import (
+    ConvLSTMForecaster,
+    FlowExtrapolationForecaster,
+    PersistenceForecaster,
+)
 from .nn import ForecastFrames, FrameFeatures
 from .nn._convlstm import force_path
 from .nn._inference import (
@@ -98,10 +102,11 @@ def to_onnx(estimator, X_example, path=None, *, opset_version=None):
     Raises
     ------
     TypeError
-        For what has no ONNX graph: ``OpticalFlow`` (OpenCV's Farnebäck flow is
-        no ONNX operator), a ``FrameWise`` of a transformer that is not linear
-        (PCA, IncrementalPCA, TruncatedSVD, StandardScaler and MinMaxScaler are),
-        a step that is not sklearn_st's.
+        For what has no ONNX graph: ``OpticalFlow`` (OpenCV's DIS flow is no
+        ONNX operator) and ``ConvLSTMForecaster(start='extrapolation')``, which
+        moves frames along it; a ``FrameWise`` of a transformer that is not
+        linear (PCA, IncrementalPCA, TruncatedSVD, StandardScaler and
+        MinMaxScaler are); a step that is not sklearn_st's.
 
     Notes
     -----
@@ -233,9 +238,25 @@ def _graph(step):
 @_graph.register
 def _(step: OpticalFlow):
     raise TypeError(
-        "OpticalFlow cannot be exported to ONNX: its Farnebäck flow is computed "
+        "OpticalFlow cannot be exported to ONNX: its DIS flow is computed "
         "by OpenCV, which has no ONNX operator for it. Export the model that "
         "follows it and compute the flow before the graph (OpticalFlow().transform)."
+    )
+
+
+@_graph.register
+def _(step: FlowExtrapolationForecaster):
+    raise TypeError(
+        "FlowExtrapolationForecaster cannot be exported to ONNX: it moves frames "
+        "along OpenCV's DIS flow, which has no ONNX operator."
+    )
+
+
+@_graph.register
+def _(step: PersistenceForecaster):
+    raise TypeError(
+        "PersistenceForecaster has no ONNX graph: its forecast is the last frame "
+        "repeated, np.repeat(X[:, -1:], horizon, axis=1)."
     )
 
 
@@ -288,6 +309,13 @@ def _(step: BaseSequenceEstimator):
     if isinstance(step, CNNFeatureExtractor):
         module = FrameFeatures(module.encoder, module.stacked_frames)
     elif isinstance(step, ConvLSTMForecaster):
+        if step._fitted("start") == "extrapolation":
+            raise TypeError(
+                "ConvLSTMForecaster(start='extrapolation') cannot be exported to "
+                "ONNX: it moves the last frame along OpenCV's DIS optical flow, "
+                "which has no ONNX operator. Fit it with start='persistence' to "
+                "export it."
+            )
         # the frames in the input's units, as predict and score give them
         n_context = step._fitted("n_context")
         frames = None if n_context is None else slice(-int(n_context), None)

@@ -22,9 +22,18 @@ FAST = {
     "ConvLSTMRegressor": {"filters": 2, "max_epochs": 1},
     "ConvLSTMClassifier": {"filters": 2, "max_epochs": 1},
     "ConvLSTMForecaster": {"filters": 2, "max_epochs": 1},
+    "PersistenceForecaster": {},
+    "FlowExtrapolationForecaster": {},
 }
 #: the public classes without a torch module, and those that train one
-PLAIN_CLASSES = ["FrameFlattener", "TemporalDifference", "FrameWise", "OpticalFlow"]
+PLAIN_CLASSES = [
+    "FrameFlattener",
+    "TemporalDifference",
+    "FrameWise",
+    "OpticalFlow",
+    "PersistenceForecaster",
+    "FlowExtrapolationForecaster",
+]
 NET_CLASSES = [name for name in FAST if name not in PLAIN_CLASSES]
 
 

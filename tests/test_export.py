@@ -16,6 +16,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sklearn_st import (
     CNNFeatureExtractor,
+    FlowExtrapolationForecaster,
     FrameFlattener,
     FrameWise,
     LSTMClassifier,
@@ -41,7 +42,9 @@ LAYOUTS = {
 CASES = [
     (name, layout)
     for name in FAST
-    if name != "OpticalFlow"
+    # the flow's (OpenCV's) and the baseline forecasters have no graph
+    if name
+    not in ("OpticalFlow", "FlowExtrapolationForecaster", "PersistenceForecaster")
     for layout in (
         ["uint8 5-D", "float32 3-D"]
         if name in ("LSTMRegressor", "FrameWise", "ConvLSTMForecaster")
@@ -77,7 +80,12 @@ def _assert_close(outputs, expected):
 
 
 def _fitted(name, X):
-    estimator = FrameWise(PCA(3)) if name == "FrameWise" else fast(name)
+    if name == "FrameWise":
+        estimator = FrameWise(PCA(3))
+    elif name == "ConvLSTMForecaster":  # exported where it starts from persistence
+        estimator = fast(name, start="persistence")
+    else:
+        estimator = fast(name)
     X, y = fit_data(estimator, X)
     return estimator.fit(X, y), X
 
@@ -141,7 +149,17 @@ def test_export_classifier_outputs_and_a_one_clip_example():
         (
             lambda X: OpticalFlow().fit(X),
             TypeError,
-            "OpticalFlow cannot be exported to ONNX: its Farnebäck flow",
+            "OpticalFlow cannot be exported to ONNX: its DIS flow",
+        ),
+        (
+            lambda X: fast("ConvLSTMForecaster").fit(X),
+            TypeError,
+            r"ConvLSTMForecaster\(start='extrapolation'\) cannot be exported.*DIS",
+        ),
+        (
+            lambda X: FlowExtrapolationForecaster().fit(X),
+            TypeError,
+            "FlowExtrapolationForecaster cannot be exported to ONNX",
         ),
         (
             lambda X: FrameWise(FunctionTransformer(np.sqrt)).fit(X),
@@ -157,7 +175,14 @@ def test_export_classifier_outputs_and_a_one_clip_example():
         ),
         (lambda X: LSTMRegressor(), NotFittedError, "not fitted"),
     ],
-    ids=["flow", "framewise-function", "foreign-step", "unfitted"],
+    ids=[
+        "flow",
+        "forecaster-from-extrapolation",
+        "flow-extrapolation",
+        "framewise-function",
+        "foreign-step",
+        "unfitted",
+    ],
 )
 def test_export_refuses_what_has_no_graph(make, error, match):
     pytest.importorskip("cv2")

@@ -27,7 +27,7 @@ ALTERNATIVES = {
     "lr": [1e-4],
     "optimizer": ["sgd", "adam"],
     "weight_decay": [0.01],
-    "early_stopping": [True],
+    "early_stopping": [True, False],
     "validation_fraction": [0.3],
     "n_iter_no_change": [3],
     "warm_start": [True],
@@ -56,7 +56,8 @@ ALTERNATIVES = {
     "horizon": [2],
     "n_context": [2],
     "loss": ["mae"],
-    "residual": [False],
+    "start": ["persistence", "extrapolation"],
+    "n_pairs": [2],
     "precision": ["bfloat16"],
     # the transformers without a net
     "flatten_time": [True, False],

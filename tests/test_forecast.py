@@ -1,4 +1,5 @@
-"""ConvLSTMForecaster, its module, the naive baselines and ``forecast`` command."""
+"""ConvLSTMForecaster, its module, and the ``forecast`` command with its
+baselines."""
 
 import json
 
@@ -7,13 +8,21 @@ import pytest
 import torch
 from sklearn.model_selection import GridSearchCV, cross_validate
 
-from sklearn_st import ConvLSTMForecaster
+from sklearn_st import (
+    ConvLSTMForecaster,
+    FlowExtrapolationForecaster,
+    PersistenceForecaster,
+)
 from sklearn_st.__main__ import main
-from sklearn_st._forecasting import evaluate, linear_extrapolation, persistence
-from sklearn_st.datasets import make_moving_digits
-from sklearn_st.nn import ConvLSTMForecastNet
+from sklearn_st._forecasting import evaluate
+from sklearn_st.datasets import make_moving_digits, make_panning_photos
+from sklearn_st.nn import BackwardFlow, ConvLSTMForecastNet
 
 TINY = {"filters": 3, "max_epochs": 2, "random_state": 0}
+
+
+def persistence(clips, horizon):
+    return PersistenceForecaster(horizon=horizon).fit(clips).predict(clips)
 
 
 @pytest.fixture(scope="module")
@@ -122,16 +131,26 @@ def test_bce_loss_needs_unit_range_and_forecasts_in_it(clips):
     assert isinstance(mae.net_.criterion_, torch.nn.L1Loss)
 
 
-def test_forecaster_learns_to_beat_persistence():
+@pytest.mark.parametrize("start", ["persistence", "extrapolation"])
+def test_forecaster_learns_to_beat_its_start(start):
     X, _ = make_moving_digits(160, n_frames=6, frame_size=12, random_state=0)
-    model = ConvLSTMForecaster(horizon=2, filters=(8,), max_epochs=15, random_state=0)
-    report, forecasts = evaluate(model, X[:120], X[120:])
+    model = ConvLSTMForecaster(
+        horizon=2, filters=(8,), max_epochs=15, start=start, random_state=0
+    )
+    report, forecasts, note = evaluate(model, X[:120], X[120:])
     by_name = {row["name"]: row for row in report}
-    assert set(forecasts) == set(by_name)
+    assert set(forecasts) == set(by_name) and note is None
     persist = by_name["persistence (last frame)"]
+    flow = by_name["flow extrapolation (DIS + advection)"]
     learned = by_name["ConvLSTMForecaster"]
-    assert learned["mse"] < 0.8 * persist["mse"], report
-    assert len(learned["per_step_mse"]) == 2 and learned["fit_seconds"] > 0
+    assert [row["baseline"] for row in report] == [True, True, False]
+    assert learned["mse"] < 0.8 * min(persist["mse"], flow["mse"]), report
+    assert learned["vs_best_baseline"] > 0.2 and learned["kept_start"] is False
+    for row in report:
+        for metric in ("mse", "mae", "ssim"):
+            assert len(row[f"per_step_{metric}"]) == 2
+            assert row[metric] == pytest.approx(np.mean(row[f"per_step_{metric}"]))
+    assert learned["fit_seconds"] > 0
 
 
 def test_search_and_cross_validation_without_y(clips):
@@ -161,16 +180,21 @@ def test_forecast_net_rolls_forward_from_its_own_frames():
 
 
 @pytest.mark.parametrize("output", ["linear", "sigmoid"])
-def test_untrained_residual_forecast_net_is_persistence(output):
+def test_untrained_forecast_net_started_from_persistence_is_persistence(output):
     torch.manual_seed(0)
     net = ConvLSTMForecastNet(
-        in_channels=2, frame_size=(6, 5), filters=(3, 4), horizon=3, output=output
+        in_channels=2,
+        frame_size=(6, 5),
+        filters=(3, 4),
+        horizon=3,
+        output=output,
+        start="persistence",
     ).eval()
     x = torch.rand(2, 4, 2, 6, 5) * 0.9 + 0.05
     frames = net.predicted_frame(net(x))
     torch.testing.assert_close(frames, x[:, -1:].expand(-1, 3, -1, -1, -1))
     direct = ConvLSTMForecastNet(
-        in_channels=2, frame_size=(6, 5), filters=(3, 4), residual=False
+        in_channels=2, frame_size=(6, 5), filters=(3, 4), start=None
     ).eval()
     assert not torch.allclose(direct(x)[:, 0], x[:, -1], atol=0.05)
 
@@ -195,21 +219,13 @@ def test_residual_forecast_adds_the_learned_change_to_the_last_frame():
 
 def test_forecaster_with_nothing_learned_is_persistence(clips):
     # lr so small that nothing moves: the forecast is the last frame repeated
-    model = ConvLSTMForecaster(horizon=2, **{**TINY, "max_epochs": 1}, lr=1e-12)
+    model = ConvLSTMForecaster(
+        horizon=2, start="persistence", **{**TINY, "max_epochs": 1}, lr=1e-12
+    )
     forecast = model.fit(clips).predict(clips)
     np.testing.assert_allclose(forecast, persistence(clips, 2), atol=1e-3)
-    direct = ConvLSTMForecaster(horizon=2, residual=False, **TINY, lr=1e-12)
+    direct = ConvLSTMForecaster(horizon=2, start=None, **TINY, lr=1e-12)
     assert np.abs(direct.fit(clips).predict(clips) - persistence(clips, 2)).max() > 1
-
-
-def test_baselines():
-    context = np.array([[[1.0], [3.0]], [[5.0], [4.0]]])  # 2 clips of 2 steps
-    np.testing.assert_array_equal(persistence(context, 2)[:, :, 0], [[3, 3], [4, 4]])
-    np.testing.assert_array_equal(
-        linear_extrapolation(context, 3)[:, :, 0], [[5, 7, 9], [3, 2, 1]]
-    )
-    clipped = linear_extrapolation(context, 3, low=2.0, high=8.0)
-    np.testing.assert_array_equal(clipped[:, :, 0], [[5, 7, 8], [3, 2, 2]])
 
 
 def test_main_forecast_prints_table_and_writes_results(capsys, tmp_path):
@@ -219,12 +235,14 @@ def test_main_forecast_prints_table_and_writes_results(capsys, tmp_path):
     captured = capsys.readouterr()
     assert "moving digits: X (20, 5, 12, 12, 1) uint8" in captured.out
     assert "clips split at random (taken as independent" in captured.out
-    for name in ("persistence (last frame)", "linear extrapolation", "ConvLSTM"):
+    for name in ("persistence (last frame)", "flow extrapolation", "ConvLSTM"):
         assert name in captured.out
+    assert "MAE" in captured.out and "SSIM" in captured.out
     assert "epochs" in captured.err  # the progress bar inside the fit
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["horizon"] == 2 and results["n_test"] == 4
-    assert [len(m["per_step_mse"]) for m in results["methods"]] == [2, 2, 2]
+    assert [len(m["per_step_ssim"]) for m in results["methods"]] == [2, 2, 2]
+    assert results["forecaster"]["class"] == "ConvLSTMForecaster"
     assert (tmp_path / "forecast.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -279,19 +297,139 @@ def test_moving_most_picks_the_clips_whose_future_changes_most():
     assert moving_most(context, truth, n=2) == [2, 0]
 
 
-def test_main_forecast_warns_when_persistence_wins(capsys, tmp_path, monkeypatch):
+def test_main_forecast_warns_when_a_baseline_wins(capsys, tmp_path, monkeypatch):
     import sklearn_st.__main__ as cli
 
+    best = []
+
     def losing(forecaster, X_train, X_test):
-        report, forecasts = evaluate(forecaster, X_train, X_test)
+        report, forecasts, note = evaluate(forecaster, X_train, X_test)
+        best.append(min(report[:2], key=lambda row: row["mse"]))
+        report[-1]["mse"] = best[0]["mse"] * 1.01  # the better baseline wins
         report[-1]["vs_persistence"] = -0.5
-        return report, forecasts
+        return report, forecasts, note
 
     monkeypatch.setattr(cli, "evaluate", losing)
     args = ["forecast", "--n-samples", "20", "--n-frames", "5", "--frame-size", "12"]
     args += ["--horizon", "2", "--max-epochs", "1", "--out", str(tmp_path)]
     assert main([*args, "--no-progress"]) == 0
-    assert "warning: ConvLSTMForecaster does not beat persistence" in (
-        capsys.readouterr().err
+    warning = f"warning: ConvLSTMForecaster does not beat {best[0]['name']}: MSE"
+    assert warning in capsys.readouterr().err
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert not results["beats_persistence"] and not results["beats_baselines"]
+
+
+@pytest.fixture(scope="module")
+def panning():
+    """uint8 clips of a camera over photographs ``(40, 6, 16, 16, 3)``."""
+    X, _ = make_panning_photos(40, n_frames=6, frame_size=16, random_state=0)
+    X.flags.writeable = False
+    return X
+
+
+def test_untrained_forecast_net_started_from_extrapolation_advects_the_last_frame():
+    from sklearn_st.nn import advect, warp
+
+    torch.manual_seed(0)
+    net = ConvLSTMForecastNet(
+        in_channels=2,
+        frame_size=(6, 5),
+        filters=(3, 4),
+        horizon=3,
+        start="extrapolation",
+    ).eval()
+    x = torch.randn(2, 4, 2, 6, 5)
+    flow = torch.randn(2, 2, 6, 5)
+    expected = torch.stack([warp(x[:, -1], d) for d in advect(flow, 3)], dim=1)
+    torch.testing.assert_close(net(x, flow=flow), expected)
+    # the head corrects the displacement (2 channels) and changes the frame
+    assert net.head.out_channels == 2 + 2
+    assert net.forecaster[0].input_conv.in_channels == 2 + 2
+    with torch.no_grad():
+        net.head.bias.copy_(torch.tensor([0.0, 0.0, 1.0, -1.0]))
+    moved = net(x, flow=flow)
+    torch.testing.assert_close(moved[:, :, 0], expected[:, :, 0] + 1.0)
+    with pytest.raises(ValueError, match="needs the backward flow of the last frame"):
+        net(x)
+
+
+def test_backward_flow_module_is_the_flow_of_the_frames_in_their_units(panning):
+    from sklearn_st._dense_flow import backward_flow
+    from sklearn_st.nn import to_btchw
+
+    pytest.importorskip("cv2")
+    mean, scale = np.array([100.0, 110.0, 120.0]), np.array([50.0, 60.0, 70.0])
+    module = BackwardFlow(3, n_pairs=2)
+    module.set_input_scaling(mean, scale, 0.0, 255.0)
+    x = to_btchw(torch.from_numpy(((panning - mean) / scale).astype(np.float32)))
+    flow = module(x)
+    assert flow.shape == (40, 2, 16, 16) and flow.dtype == torch.float32
+    expected = backward_flow(panning, "medium", 0, 255, n_pairs=2)
+    np.testing.assert_allclose(flow.permute(0, 2, 3, 1).numpy(), expected, atol=1e-4)
+    # restored with the module's weights: the scaling is part of its state
+    copy = BackwardFlow(3, n_pairs=2)
+    copy.load_state_dict(module.state_dict())
+    torch.testing.assert_close(copy(x), flow)
+
+
+def test_untrained_forecaster_started_from_extrapolation_is_flow_extrapolation(
+    panning,
+):
+    model = ConvLSTMForecaster(
+        horizon=2, **{**TINY, "max_epochs": 1}, lr=1e-12, keep_start=False
+    ).fit(panning)
+    baseline = FlowExtrapolationForecaster(horizon=2).fit(panning)
+    np.testing.assert_allclose(
+        model.predict(panning[:, :4]), baseline.predict(panning[:, :4]), atol=1e-3
     )
-    assert not json.loads((tmp_path / "results.json").read_text())["beats_persistence"]
+    assert model.kept_start_ is None  # no validation split, nothing compared
+    scaled = panning / 255.0  # floats: the flow sees them mapped from their range
+    model = ConvLSTMForecaster(horizon=2, **TINY, lr=1e-12).fit(scaled)
+    baseline = FlowExtrapolationForecaster(horizon=2).fit(scaled)
+    np.testing.assert_allclose(
+        model.predict(scaled[:, :4]), baseline.predict(scaled[:, :4]), atol=1e-5
+    )
+
+
+def test_a_fit_that_does_not_beat_its_start_keeps_it(panning):
+    start = FlowExtrapolationForecaster(horizon=2).fit(panning).predict(panning)
+    # a step far too large: every epoch ends worse than flow extrapolation
+    wild = ConvLSTMForecaster(
+        horizon=2, filters=3, max_epochs=2, lr=5.0, random_state=0
+    )
+    wild.fit(panning)
+    last = wild.net_.history[-1]
+    assert wild.kept_start_ is True
+    assert last["end_valid_loss"] >= last["start_valid_loss"]
+    assert last["end_valid_loss"] == pytest.approx(last["valid_loss"])
+    np.testing.assert_allclose(wild.predict(panning), start, atol=1e-3)
+    # from persistence, three epochs beat the start
+    trained = ConvLSTMForecaster(
+        horizon=2, filters=4, max_epochs=3, start="persistence", random_state=0
+    ).fit(panning)
+    last = trained.net_.history[-1]
+    assert trained.kept_start_ is False
+    assert last["end_valid_loss"] < last["start_valid_loss"]
+    assert not np.allclose(trained.predict(panning), persistence(panning, 2), atol=1)
+    # partial_fit trains one epoch on its chunk: nothing held out or compared
+    assert trained.partial_fit(panning).kept_start_ is None
+    assert "valid_loss" not in trained.net_.history[-1]
+
+
+def test_main_forecast_leaves_out_clips_across_a_scene_cut(capsys, tmp_path):
+    pytest.importorskip("av")
+    pytest.importorskip("skimage")
+    from sklearn_st.datasets import write_camera_video
+
+    video = write_camera_video(
+        tmp_path / "cuts.mp4", 60, (64, 64), scene_length=30, random_state=0
+    )
+    args = ["forecast", "--video", str(video), "--n-frames", "6", "--horizon", "2"]
+    args += ["--frame-size", "16", "--max-epochs", "1", "--no-progress"]
+    args += ["--out", str(tmp_path)]
+    assert main(args) == 0
+    # clips of 6 frames every 3: 19 in all; the one from frame 27 spans the cut
+    # to another photograph at frame 30
+    assert "X (18, 6, 16, 16, 3)" in capsys.readouterr().out
+    assert main([*args, "--keep-scene-cuts"]) == 0
+    assert "X (19, 6, 16, 16, 3)" in capsys.readouterr().out

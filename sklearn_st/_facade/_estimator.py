@@ -42,6 +42,7 @@ from ._state import (
 from ._training import (
     OPTIMIZERS,
     PRECISIONS,
+    KeepStart,
     PrecisionNet,
     StopOnDivergence,
     WeightedScore,
@@ -162,6 +163,9 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
     _training_params = TRAINING_PARAMS
     # the sklearn scorer of validation_scores_ (None: minus the validation loss)
     _validation_scoring = None
+    # whether the untrained model is a forecast worth keeping: a class that says
+    # so takes ``keep_start`` (:meth:`_checks_start`)
+    _keeps_start = False
     _expected_failed_checks = EXPECTED_FAILED_CHECKS
 
     def __init_subclass__(cls, **kwargs):
@@ -236,6 +240,10 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         """Hook: a ``ValueError`` when fit's values (``(low, high)``) do not suit
         the model."""
 
+    def _prepare_module(self, module, X):
+        """Hook: give a new module what the fit learned of ``X`` (its scaling,
+        ``_x_mean``, ``_x_scale``, ``_x_range``) before it trains."""
+
     def _validate(self, X, y="no_validation", *, reset, labels=False):
         return validate_sequences(
             self,
@@ -301,7 +309,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             named.append((name, clone(cb, safe=False)))
         return named
 
-    def _callbacks(self):
+    def _callbacks(self, partial=False):
         """The net's callbacks: the divergence check, the user's, and those that
         ``early_stopping`` and ``verbose`` add, unless the user gave one of the
         same class (an ``EarlyStopping`` of their own patience, say), which
@@ -323,17 +331,26 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                     patience=int(self.n_iter_no_change), load_best=True
                 )
             )
+        if self._checks_start() and not partial:  # after EarlyStopping
+            callbacks.append(KeepStart())
         if self.verbose and skorch.callbacks.ProgressBar not in kinds:
             callbacks.append(skorch.callbacks.ProgressBar())
         return callbacks
 
-    def _make_net(self, module, *, seed, device):
+    def _checks_start(self):
+        """Whether a fit scores the model it starts from on a validation split
+        and keeps it unless training beats it (:class:`KeepStart`)."""
+        return self._keeps_start and bool(getattr(self, "keep_start", False))
+
+    def _make_net(self, module, *, seed, device, partial=False):
         """An initialized skorch net around ``module`` with the current
-        parameters, on ``device``; ``seed`` seeds the validation split."""
+        parameters, on ``device``; ``seed`` seeds the validation split, which
+        ``early_stopping`` and the start's check (:meth:`_checks_start`) hold
+        out in ``fit`` (not in ``partial_fit``: one epoch on a chunk)."""
         criterion = self._criterion()
         optimizer, optimizer_kwargs = OPTIMIZERS[self.optimizer]
         train_split = None
-        if self.early_stopping:
+        if self.early_stopping or (self._checks_start() and not partial):
             train_split = skorch.dataset.ValidSplit(
                 float(self.validation_fraction),
                 stratified=isinstance(criterion, torch.nn.CrossEntropyLoss),
@@ -347,7 +364,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             max_epochs=int(self.max_epochs),
             batch_size=int(self.batch_size),
             train_split=train_split,
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks(partial),
             dataset=self._dataset_class,
             dataset__mean=self._x_mean,
             dataset__scale=self._x_scale,
@@ -397,7 +414,9 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             if continues:
                 previous = self.net_
                 module = plain_module(previous)  # compiled afresh if compile=True
-                self.net_ = self._make_net(module, seed=seed, device=device)
+                self.net_ = self._make_net(
+                    module, seed=seed, device=device, partial=partial
+                )
                 if type(self.net_.optimizer_) is type(previous.optimizer_):
                     state = previous.optimizer_.state_dict()["state"]
                     load_optimizer_state(self.net_.optimizer_, state)
@@ -406,7 +425,10 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             else:
                 self._x_mean, self._x_scale = self._input_scaling(mean, scale)
                 self._x_range = value_range
-                self.net_ = self._make_net(module, seed=seed, device=device)
+                self._prepare_module(module, X)
+                self.net_ = self._make_net(
+                    module, seed=seed, device=device, partial=partial
+                )
             if train:
                 epochs = 1 if partial else int(self.max_epochs)
                 # the net's dataset, with the weights: a validation split keeps

@@ -20,6 +20,7 @@ __all__ = [
     "OPTIMIZERS",
     "PRECISIONS",
     "EpochProgress",
+    "KeepStart",
     "PrecisionNet",
     "PrecisionNetClassifier",
     "PrecisionNetRegressor",
@@ -224,6 +225,48 @@ class StopOnDivergence(skorch.callbacks.Callback):
                 f"(lr={net.lr:g} now), or check the inputs and targets for extreme "
                 "values."
             )
+
+
+class KeepStart(skorch.callbacks.Callback):
+    """Never end a fit worse than it started: the module as the fit finds it
+    (untrained, or as a warm start left it) is scored on the validation split
+    before the first epoch, as epoch 0, and the trained module at the end
+    (after ``EarlyStopping`` put back its best epoch); unless the trained one
+    scores lower, the starting weights are put back. The last epoch's history
+    records ``start_valid_loss``, ``end_valid_loss`` and ``kept_start``.
+    Without a validation split it does nothing."""
+
+    def on_train_begin(self, net, **kwargs):
+        self._start = None
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        if self._start is not None or dataset_valid is None:
+            return
+        weights = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+        self._start = (dataset_valid, _validation_loss(net, dataset_valid), weights)
+
+    def on_train_end(self, net, **kwargs):
+        if self._start is None:
+            return
+        (dataset, start_loss, weights), self._start = self._start, None
+        end_loss = _validation_loss(net, dataset)
+        kept = not end_loss < start_loss
+        if kept:
+            net.module_.load_state_dict(weights)
+        net.history.record("start_valid_loss", start_loss)
+        net.history.record("end_valid_loss", end_loss)
+        net.history.record("kept_start", kept)
+
+
+def _validation_loss(net, dataset):
+    """The loss of ``net`` on ``dataset`` as skorch's ``valid_loss`` averages it
+    (the batches' losses weighted by their sizes), recording nothing."""
+    total, count = 0.0, 0
+    for batch in net.get_iterator(dataset, training=False):
+        n = len(batch[1])
+        total += float(net.validation_step(batch)["loss"]) * n
+        count += n
+    return total / count
 
 
 class EpochProgress(skorch.callbacks.Callback):

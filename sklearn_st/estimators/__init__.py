@@ -2,6 +2,7 @@
 
 from ._cnn_lstm import CNNLSTMClassifier, CNNLSTMRegressor
 from ._convlstm import ConvLSTMClassifier, ConvLSTMRegressor
+from ._extrapolation import FlowExtrapolationForecaster, PersistenceForecaster
 from ._forecast import ConvLSTMForecaster
 from ._lstm import LSTMClassifier, LSTMRegressor
 
@@ -11,6 +12,8 @@ __all__ = [
     "ConvLSTMClassifier",
     "ConvLSTMForecaster",
     "ConvLSTMRegressor",
+    "FlowExtrapolationForecaster",
     "LSTMClassifier",
     "LSTMRegressor",
+    "PersistenceForecaster",
 ]

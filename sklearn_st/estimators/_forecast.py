@@ -9,9 +9,17 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._dense_flow import require_cv2
 from .._facade import BaseSequenceEstimator
 from .._facade._dataset import ForecastDataset
-from ..nn import ConvLSTMForecastNet, ForecastSquaredError, from_btchw
+from .._facade._forecaster import ForecasterMixin
+from ..nn import (
+    BackwardFlow,
+    ConvLSTMForecastNet,
+    ForecastSquaredError,
+    SSIMLoss,
+    from_btchw,
+)
 
 __all__ = ["ConvLSTMForecaster"]
 
@@ -22,7 +30,7 @@ _LOSSES = {
 }
 
 
-class ConvLSTMForecaster(BaseSequenceEstimator):
+class ConvLSTMForecaster(ForecasterMixin, BaseSequenceEstimator):
     """Forecast the next frames of image sequences with a convolutional LSTM.
 
     The encoder-forecaster of Shi et al. (2015), the model that introduced the
@@ -78,13 +86,13 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
     """
 
     _parameter_constraints: dict = {
-        "horizon": [Interval(Integral, 1, None, closed="left")],
         "n_context": [Interval(Integral, 1, None, closed="left"), None],
         # sizes are checked where the module is built (sklearn_st.nn._sizes)
         "filters": "no_validation",
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions(set(_LOSSES))],
-        "residual": ["boolean"],
+        "loss": [StrOptions({*_LOSSES, "mse+ssim"})],
+        "start": [StrOptions({"extrapolation", "persistence"}), None],
+        "keep_start": ["boolean"],
     }
     _any_n_frames = True  # forecasts continue clips of any length
     _param_docs = {
@@ -107,23 +115,53 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
             "each pixel: motion of more pixels per frame needs more layers.",
         ),
         "loss": (
-            "{'mse', 'mae', 'bce'}",
+            "{'mse', 'mae', 'mse+ssim', 'bce'}",
             "Training loss: mean squared or absolute error of the standardized "
-            "frames, or binary cross-entropy of frames whose values lie in [0, 1] "
-            "(as Shi et al. trained on radar echoes), predicted through a sigmoid.",
+            "frames; 'mse+ssim', their mean squared error plus one minus their "
+            "structural similarity (SSIM, with the range of values seen in "
+            "``fit``), which does not reward the blur that the squared error "
+            "alone does (:class:`sklearn_st.nn.SSIMLoss`); or binary "
+            "cross-entropy of frames whose values lie in [0, 1] (as Shi et al. "
+            "trained on radar echoes), predicted through a sigmoid.",
         ),
-        "residual": (
+        "start": (
+            "{'extrapolation', 'persistence'} or None",
+            "What the untrained model forecasts, and training corrects: "
+            "'extrapolation', the last frame moved on along its optical flow "
+            "(:class:`FlowExtrapolationForecaster`; the network reads the moved "
+            "frames and learns a correction of the motion and a change of the "
+            "frame; needs OpenCV, the ``flow`` extra, and cannot be exported to "
+            "ONNX); 'persistence', the last frame repeated (the network learns "
+            "each frame's change from the one before); None, nothing: the frames "
+            "themselves, as Shi et al. (2015).",
+        ),
+        "keep_start": (
             "bool",
-            "Forecast each frame as the frame before it plus a learned change "
-            "(on the logit scale with loss='bce'), the change starting at zero: "
-            "the untrained model is persistence. False: the frames themselves, as "
-            "Shi et al. (2015); measured worse than persistence on real footage.",
+            "Never end a fit worse than it starts: ``fit`` holds out "
+            "``validation_fraction`` of the clips (as ``early_stopping`` does), "
+            "scores the model it starts from on them before the first epoch (the "
+            "untrained model: ``start``'s forecast; with ``warm_start``, the "
+            "fitted one) and the trained model at the end, and keeps the start "
+            "unless training scores lower (``kept_start_`` says which). False: "
+            "train on every clip (unless ``early_stopping``) and keep the "
+            "trained model. ``partial_fit`` trains one epoch on its chunk "
+            "without this check.",
         ),
     }
     _attribute_docs = {
         "n_context_": ("int", "Context frames of the training clips."),
+        "kept_start_": (
+            "bool or None",
+            "Whether the last fit kept the model it started from (``start``'s "
+            "forecast, untrained; a warm start's model) because the trained "
+            "model did not score lower on the validation clips "
+            "(``keep_start``); None when nothing was compared (``keep_start="
+            "False``, ``partial_fit``).",
+        ),
     }
     _dataset_class = ForecastDataset
+    _keeps_start = True  # what the untrained model forecasts is worth keeping
+    _training_params = BaseSequenceEstimator._training_params | {"keep_start"}
 
     def __init__(
         self,
@@ -133,7 +171,8 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         filters=(8, 8),
         kernel_size=3,
         loss="mse",
-        residual=True,
+        start="extrapolation",
+        keep_start=True,
         max_epochs=20,
         batch_size=16,
         lr=3e-3,
@@ -239,7 +278,14 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         n_values = len(X) * horizon * math.prod(self.sample_shape_[1:])
         return -float(squared.astype(np.float64).sum()) / n_values
 
+    @property
+    def kept_start_(self):
+        check_is_fitted(self)
+        return self.net_.history[-1].get("kept_start")
+
     def _fit(self, X, y, *, partial, sample_weight=None):
+        if self.start == "extrapolation":
+            require_cv2(f"{type(self).__name__}(start='extrapolation')")
         continues = self._begin_fit(partial)
         X = self._validate(X, reset=not continues)
         weight = self._check_weights(sample_weight, X)
@@ -251,18 +297,6 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         return self._fit_net(
             X, None, continues=continues, partial=partial, sample_weight=weight
         )
-
-    def _check_n_frames(self, n_frames, horizon, n_context):
-        """``n_frames``, or a ``ValueError`` when clips that short leave no context
-        (or less than ``n_context``) before the last ``horizon`` frames."""
-        needed = int(horizon) + (1 if n_context is None else n_context)
-        if n_frames < needed:
-            raise ValueError(
-                f"{type(self).__name__}(horizon={horizon}, n_context="
-                f"{n_context}) needs clips of at least {needed} frames, but X "
-                f"has {n_frames} frame(s) (for 2-D X: {n_frames} feature(s))."
-            )
-        return n_frames
 
     def _forecast(self, X, frames):
         """The forecast frames of the frames ``frames`` of validated ``X``, in its
@@ -279,6 +313,11 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
         return from_btchw(torch.from_numpy(out), len(self.sample_shape_) + 1).numpy()
 
     def _criterion(self):
+        if self.loss == "mse+ssim":
+            low, high = self._x_range
+            return SSIMLoss(
+                mean=self._x_mean, scale=self._x_scale, data_range=(high - low) or 1.0
+            )
         return _LOSSES[self.loss]()
 
     def _dataset_params(self):
@@ -303,6 +342,7 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
 
     def _build_module(self, input_shape, n_outputs):
         _, channels, height, width = input_shape
+        moves = self.start == "extrapolation"
         return ConvLSTMForecastNet(
             in_channels=channels,
             frame_size=(height, width),
@@ -310,8 +350,17 @@ class ConvLSTMForecaster(BaseSequenceEstimator):
             kernel_size=self.kernel_size,
             horizon=self.horizon,
             output="sigmoid" if self.loss == "bce" else "linear",
-            residual=self.residual,
+            start=self.start,
+            flow=BackwardFlow(channels) if moves else None,
         )
+
+    def _prepare_module(self, module, X):
+        if module.flow is not None:  # the flow of the frames in their own units
+            uint8 = X.dtype == np.uint8  # as they are: 0-255
+            flow_range = (0.0, 255.0) if uint8 else self._x_range
+            module.flow.set_input_scaling(
+                self._x_mean, self._x_scale, *flow_range, integers=X.dtype.kind in "biu"
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,13 +26,16 @@ from ._cnn import (
     stack_frames,
 )
 from ._convlstm import ConvLSTM, ConvLSTMCell, ConvLSTMNet
+from ._flow import BackwardFlow
 from ._forecast import ConvLSTMForecastNet, ForecastFrames, ForecastSquaredError
 from ._layout import btchw_shape, from_btchw, to_btchw
-from ._losses import weighted_mean_loss
+from ._losses import SSIMLoss, weighted_mean_loss
 from ._lstm import LSTMNet
 from ._sizes import frame_kernel_size
+from ._warp import advect, warp
 
 __all__ = [
+    "BackwardFlow",
     "CNNLSTMNet",
     "ConvLSTM",
     "ConvLSTMCell",
@@ -45,13 +48,16 @@ __all__ = [
     "FrameEncoder",
     "FrameFeatures",
     "LSTMNet",
+    "SSIMLoss",
     "SpatialSoftArgmax",
     "TimeMeanNet",
+    "advect",
     "btchw_shape",
     "frame_kernel_size",
     "from_btchw",
     "per_frame",
     "stack_frames",
     "to_btchw",
+    "warp",
     "weighted_mean_loss",
 ]

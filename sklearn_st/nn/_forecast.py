@@ -1,4 +1,5 @@
-"""The encoder-forecaster ConvLSTM of Shi et al. (2015) for predicting frames."""
+"""The encoder-forecaster ConvLSTM of Shi et al. (2015) for predicting frames,
+starting from flow extrapolation, persistence or nothing."""
 
 import itertools
 
@@ -7,8 +8,15 @@ from torch import nn
 
 from ._convlstm import ConvLSTMCell
 from ._sizes import frame_kernel_size, positive_int, positive_ints
+from ._warp import advect, warp
 
 __all__ = ["ConvLSTMForecastNet", "ForecastFrames", "ForecastSquaredError"]
+
+
+#: The forecast's starting points: what an untrained module forecasts
+STARTS = ("extrapolation", "persistence", None)
+#: Displacements (pixels) as the forecaster's input: a few pixels near 1
+_DISPLACEMENT_INPUT_SCALE = 0.25
 
 
 class ConvLSTMForecastNet(nn.Module):
@@ -17,16 +25,25 @@ class ConvLSTMForecastNet(nn.Module):
     and a 1x1 convolution maps its hidden states at each step to a frame.
 
     As in Shi et al. (2015), the forecaster's layers start from the encoder's
-    states and each predicted frame is a 1x1 convolution of all its layers' hidden
-    states. Its first layer reads the frame it predicted last (the last context
-    frame at the first step), so that a forecast moves on from what it showed.
+    states and each predicted frame is a 1x1 convolution of all its layers'
+    hidden states. What that convolution gives depends on ``start``, the
+    forecast the untrained module makes (its convolution starts at zero):
 
-    With ``residual=True`` each step forecasts the change from the frame before
-    it: the 1x1 convolution's output is added to the last frame (on the logit
-    scale for ``output='sigmoid'``), and the convolution starts at zero, so that
-    the untrained module forecasts persistence (the last frame repeated) and
-    training only has to learn what moves. ``residual=False`` is Shi et al.'s
-    direct forecast of the frame.
+    - ``'extrapolation'``: the last frame moved on along its optical flow
+      (``flow``: the backward flow of the last frame, given to ``forward`` or
+      computed by the ``flow`` module), by semi-Lagrangian advection
+      (:func:`~sklearn_st.nn.advect`): step ``k`` reads the last frame at each
+      pixel plus its displacement ``D_k``. The forecaster reads that
+      extrapolated frame and ``D_k`` at each step, and the convolution gives a
+      correction of the displacement (2 channels) and a change added to the
+      frame read there (on the logit scale for ``output='sigmoid'``); the frame
+      is read through a differentiable warp (:func:`~sklearn_st.nn.warp`), so
+      the correction is learned with the rest.
+    - ``'persistence'``: the change from the frame before it, added to it; the
+      forecaster reads the frame it predicted last (the last context frame at
+      the first step).
+    - None: the frame itself, Shi et al.'s direct forecast; the forecaster reads
+      the frame it predicted last.
 
     Input ``(batch, time, channels, height, width)``; output ``(batch, horizon,
     channels, height, width)``: the frames after the last input frame.
@@ -48,8 +65,13 @@ class ConvLSTMForecastNet(nn.Module):
         sigmoid (frames in [0, 1]). The module returns the convolution's output
         either way (the logits of the sigmoid, for a loss on logits); the frame fed
         back to the forecaster is the prediction.
-    residual : bool, default=True
-        Forecast each frame as the one before it plus a learned change.
+    start : {'extrapolation', 'persistence'} or None, default='persistence'
+        The forecast of the untrained module, see above.
+    flow : torch.nn.Module or None, default=None
+        With ``start='extrapolation'``: maps the input to the backward flow of
+        its last frame, ``(batch, 2, height, width)`` in pixels
+        (:class:`BackwardFlow`), when ``forward`` is not given one. Computed
+        without gradients.
 
     References
     ----------
@@ -66,29 +88,34 @@ class ConvLSTMForecastNet(nn.Module):
         kernel_size: int = 3,
         horizon: int = 1,
         output: str = "linear",
-        residual: bool = True,
+        start: str | None = "persistence",
+        flow: nn.Module | None = None,
     ):
         super().__init__()
         if output not in ("linear", "sigmoid"):
             raise ValueError(f"output must be 'linear' or 'sigmoid', got {output!r}")
+        if start not in STARTS:
+            raise ValueError(f"start must be one of {STARTS}, got {start!r}")
         in_channels = positive_int("in_channels", in_channels)
         filters = positive_ints("filters", filters)
         kernel_size = frame_kernel_size(kernel_size, frame_size)
         self.horizon = positive_int("horizon", horizon)
         self.output = output
-        sizes = list(itertools.pairwise((in_channels, *filters)))
+        self.start = start
+        self.flow = flow
+        moves = start == "extrapolation"  # reads and corrects displacements
 
-        def stack():
+        def stack(first):
+            sizes = itertools.pairwise((first, *filters))
             return nn.ModuleList(
                 ConvLSTMCell(in_channels=n_in, filters=n_out, kernel_size=kernel_size)
                 for n_in, n_out in sizes
             )
 
-        self.encoder = stack()
-        self.forecaster = stack()
-        self.head = nn.Conv2d(sum(filters), in_channels, 1)
-        self.residual = bool(residual)
-        if self.residual:  # no change yet: the untrained forecast is persistence
+        self.encoder = stack(in_channels)
+        self.forecaster = stack(in_channels + 2 * moves)
+        self.head = nn.Conv2d(sum(filters), in_channels + 2 * moves, 1)
+        if start is not None:  # no change yet: the untrained forecast is the start
             nn.init.zeros_(self.head.weight)
             nn.init.zeros_(self.head.bias)
 
@@ -103,24 +130,57 @@ class ConvLSTMForecastNet(nn.Module):
             return torch.logit(frame.float(), eps=1e-4).to(frame.dtype)
         return frame
 
-    def forward(self, x: torch.Tensor, horizon: int | None = None) -> torch.Tensor:
+    def _displacements(self, x, flow, horizon):
+        """The semi-Lagrangian displacements of ``horizon`` steps, float32."""
+        if flow is None:
+            if self.flow is None:
+                raise ValueError(
+                    "start='extrapolation' needs the backward flow of the last "
+                    "frame: pass flow= or build the module with a flow module"
+                )
+            with torch.no_grad():
+                flow = self.flow(x)
+        return advect(flow.to(x.device, torch.float32), horizon)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        horizon: int | None = None,
+        flow: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         horizon = self.horizon if horizon is None else positive_int("horizon", horizon)
         states = []
         inputs = x
         for cell in self.encoder:
             inputs, state = cell.sequence_with_state(inputs)
             states.append(state)
-        frame = x[:, -1]
-        out = self._output_of(frame) if self.residual else None
+        last = x[:, -1]
+        moves = self.start == "extrapolation"
+        displacements = self._displacements(x, flow, horizon) if moves else None
+        frame, out = last, None
+        if self.start == "persistence":
+            out = self._output_of(last)
         frames = []
-        for _ in range(horizon):
-            inputs, hidden = frame, []
+        for step in range(horizon):
+            if moves:
+                shift = displacements[step]
+                moved = warp(last, shift)
+                inputs = torch.cat([moved, shift * _DISPLACEMENT_INPUT_SCALE], 1)
+            else:
+                inputs = frame
+            hidden = []
             for layer, cell in enumerate(self.forecaster):
                 states[layer] = cell(inputs, states[layer])
                 inputs = states[layer][0]
                 hidden.append(inputs)
             change = self.head(torch.cat(hidden, dim=1))
-            out = out + change if self.residual else change
+            if moves:
+                correction, change = change[:, :2], change[:, 2:]
+                out = self._output_of(warp(last, shift + correction)) + change
+            elif self.start == "persistence":
+                out = out + change
+            else:
+                out = change
             frames.append(out)
             frame = self.predicted_frame(out)
         return torch.stack(frames, dim=1)

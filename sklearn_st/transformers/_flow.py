@@ -6,75 +6,11 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import LazySamples, lazy_or_computed, value_range
+from .._dense_flow import PRESETS, as_frames, consecutive_flows, require_cv2
 from .._fitted import FittedParamsMixin
-from .._optional import require
 from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["OpticalFlow"]
-
-#: OpenCV's DIS presets by name
-_PRESETS = ("ultrafast", "fast", "medium")
-#: DIS needs frames larger than its patches: smaller ones are padded to this side
-_MIN_SIDE = 16
-#: ITU-R BT.601 luma weights, as OpenCV's RGB2GRAY
-_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-
-
-def _cv2():
-    return require(
-        "cv2",
-        extra="flow",
-        package="OpenCV (opencv-python-headless)",
-        needed_by="OpticalFlow",
-    )
-
-
-def _grey_uint8(samples, low, high):
-    """``(n, T, H, W)`` uint8 grey frames of ``(n, T, H, W[, C])`` samples: RGB by
-    luma, other channel counts by their mean; values mapped from ``[low, high]``
-    to 0-255 (uint8 input as it is)."""
-    x = samples
-    if x.ndim == 5:
-        if x.shape[-1] == 3:
-            x = x.astype(np.float32, copy=False) @ _LUMA
-        else:
-            x = x.mean(axis=-1, dtype=np.float32)
-    if x.dtype == np.uint8:
-        return x
-    x = np.asarray(x, dtype=np.float32)
-    if samples.dtype != np.uint8:
-        x = (x - low) * (255.0 / (high - low) if high > low else 0.0)
-    return np.clip(np.rint(x), 0, 255).astype(np.uint8)
-
-
-def _flows(samples, preset, low, high):
-    """The flow ``(n, T - 1, H, W, 2)`` float32 between consecutive frames of
-    ``(n, T, H, W[, C])`` samples, channels ``(down, right)`` in pixels."""
-    cv2 = _cv2()
-    grey = _grey_uint8(samples, low, high)
-    n, n_frames, height, width = grey.shape
-    pad = ((0, max(0, _MIN_SIDE - height)), (0, max(0, _MIN_SIDE - width)))
-    dis = cv2.DISOpticalFlow_create(
-        getattr(cv2, f"DISOPTICAL_FLOW_PRESET_{preset.upper()}")
-    )
-    out = np.empty((n, n_frames - 1, height, width, 2), dtype=np.float32)
-    for i in range(n):
-        frames = [np.pad(frame, pad, mode="edge") for frame in grey[i]]
-        for t in range(n_frames - 1):
-            flow = dis.calc(frames[t], frames[t + 1], None)[:height, :width]
-            out[i, t, ..., 0] = flow[..., 1]  # OpenCV's (x, y) = (right, down)
-            out[i, t, ..., 1] = flow[..., 0]
-    return out
-
-
-def _as_frames(samples):
-    """Samples of any layout of the contract as ``(n, T, H, W[, C])``: a 2-D or
-    3-D sequence is frames of one pixel (with its features as channels)."""
-    if samples.ndim == 2:
-        return samples[:, :, None, None]
-    if samples.ndim == 3:
-        return samples[:, :, None, None, :]
-    return samples
 
 
 class _LazyFlow(LazySamples):
@@ -83,7 +19,7 @@ class _LazyFlow(LazySamples):
         self.preset, self.low, self.high = preset, low, high
 
     def _convert(self, samples):
-        return _flows(_as_frames(samples), self.preset, self.low, self.high)
+        return consecutive_flows(as_frames(samples), self.preset, self.low, self.high)
 
 
 class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
@@ -162,7 +98,7 @@ class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
     True
     """
 
-    _parameter_constraints: dict = {"preset": [StrOptions(set(_PRESETS))]}
+    _parameter_constraints: dict = {"preset": [StrOptions(set(PRESETS))]}
 
     def __init__(self, *, preset="medium"):
         self.preset = preset
@@ -183,7 +119,7 @@ class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
-        _cv2()
+        require_cv2("OpticalFlow")
         X = validate_sequences(self, X, reset=True)
         why = " (it measures the motion between consecutive frames)"
         check_more_frames_than(X, 1, "OpticalFlow", why)
