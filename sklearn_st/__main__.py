@@ -32,7 +32,7 @@ from ._compare import (
     make_models,
     run,
 )
-from ._forecasting import evaluate
+from ._forecasting import evaluate, forecast_table
 from ._report import (
     moving_most,
     plot_comparison,
@@ -592,7 +592,7 @@ def compare(args, fail):
         try:
             from ._dense_flow import require_cv2
 
-            require_cv2("the flow- approaches")
+            require_cv2("OpticalFlow")
         except ImportError as exc:
             fail(f"--models: {exc}")
     data = _data(args, fail)
@@ -761,27 +761,15 @@ def forecast(args, fail):
     report, forecasts, note = evaluate(forecaster, X_train, X_test)
     if note:
         print(f"{note}; the ConvLSTMForecaster starts from persistence")
-    steps = [k for k in (1, 5, 10) if k <= args.horizon]
-    header = f"{'forecast':<38}" + "".join(f"{f'MSE t+{k}':>10}" for k in steps)
-    header += f"{'MSE':>10}{'MAE':>8}{'SSIM':>7}{'vs persistence':>16}{'fit s':>8}"
-    print(header)
-    print("-" * len(header))
-    for row in report:
-        cells = "".join(f"{row['per_step_mse'][k - 1]:>10.4g}" for k in steps)
-        ssim = "" if row["ssim"] is None else f"{row['ssim']:.3f}"
-        print(
-            f"{row['name']:<38}{cells}{row['mse']:>10.4g}{row['mae']:>8.3g}"
-            f"{ssim:>7}{100 * row['vs_persistence']:>15.1f}%{row['fit_seconds']:>8.1f}"
-        )
+    print(forecast_table(report, args.horizon), end="")
     learned = report[-1]
     if "kept_start" in learned:
         start = forecaster.start or "the untrained network"
         print(
-            f"{learned['name']} kept its start ({start}): no epoch beat it on the "
-            "validation clips"
+            f"{learned['name']} kept its start ({start}): the trained model did "
+            "not beat it on the validation clips"
             if learned["kept_start"]
-            else f"{learned['name']} trained beyond its start ({start}) on the "
-            "validation clips"
+            else f"{learned['name']} beat its start ({start}) on the validation clips"
         )
     best = min((row for row in report if row["baseline"]), key=lambda r: r["mse"])
     if learned["mse"] >= best["mse"]:

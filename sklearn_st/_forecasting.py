@@ -4,30 +4,21 @@
 import importlib.util
 import time
 
-from .estimators import FlowExtrapolationForecaster, PersistenceForecaster
-from .metrics import _default_range, forecast_errors
-
-__all__ = ["BASELINE_NAMES", "baselines", "evaluate"]
-
-#: The baselines' rows, by the class that makes them
-BASELINE_NAMES = {
-    PersistenceForecaster: "persistence (last frame)",
-    FlowExtrapolationForecaster: "flow extrapolation (DIS + advection)",
-}
+__all__ = ["baselines", "evaluate", "forecast_table"]
 
 
 def baselines(horizon):
     """The baseline forecasters by name: persistence, and flow extrapolation
     where OpenCV is installed; and a note when it is not (else None)."""
-    models = {
-        BASELINE_NAMES[PersistenceForecaster]: PersistenceForecaster(horizon=horizon)
-    }
+    from .estimators import FlowExtrapolationForecaster, PersistenceForecaster
+
+    models = {"persistence (last frame)": PersistenceForecaster(horizon=horizon)}
     if importlib.util.find_spec("cv2") is None:
         return models, (
             "note: no flow extrapolation row: it needs OpenCV (pip install "
             '"sklearn_st[flow]", or ".[flow]" from a checkout)'
         )
-    name = BASELINE_NAMES[FlowExtrapolationForecaster]
+    name = "flow extrapolation (DIS + advection)"
     models[name] = FlowExtrapolationForecaster(horizon=horizon)
     return models, None
 
@@ -49,6 +40,8 @@ def evaluate(forecasters, X_train, X_test):
     a learned forecaster that scored where it started, ``kept_start``; then the
     forecasts by name, for a figure; then a note on a missing baseline, or None.
     """
+    from .metrics import _default_range, forecast_errors
+
     if X_train.ndim == 2:  # a univariate sequence: one feature a step, so that
         # the forecasters read contexts shorter than the training clips
         X_train, X_test = X_train[..., None], X_test[..., None]
@@ -91,3 +84,35 @@ def evaluate(forecasters, X_train, X_test):
 def _share_removed(mse, reference):
     """The share of ``reference``'s error that ``mse`` removes (0 for none)."""
     return 1 - mse / reference if reference > 0 else 0.0
+
+
+def forecast_table(report, horizon):
+    """:func:`evaluate`'s report as text: per metric (MSE, MAE, SSIM), a row per
+    method with the score at each forecast step (steps 1, 5, 10, ... and the
+    last, for long horizons) and over the horizon; the MSE's block also with the
+    share of persistence's error removed and the fit's seconds."""
+    steps = list(range(1, horizon + 1))
+    if horizon > 6:
+        steps = sorted({1, *range(5, horizon, 5), horizon})
+    width = max(len(row["name"]) for row in report) + 2
+    lines = []
+    for metric, label in (("mse", "MSE"), ("mae", "MAE"), ("ssim", "SSIM")):
+        if report[0][metric] is None:  # no SSIM of frames of one pixel
+            continue
+        form = ".3f" if metric == "ssim" else ".4g"  # errors of any scale
+        header = f"{label:<{width}}" + "".join(f"{f't+{k}':>9}" for k in steps)
+        header += f"{'mean':>9}"
+        if metric == "mse":
+            header += f"{'vs persistence':>16}{'fit s':>8}"
+        lines += [header, "-" * len(header)]
+        for row in report:
+            cells = "".join(
+                f"{row[f'per_step_{metric}'][k - 1]:>9{form}}" for k in steps
+            )
+            line = f"{row['name']:<{width}}{cells}{row[metric]:>9{form}}"
+            if metric == "mse":
+                line += f"{100 * row['vs_persistence']:>15.1f}%"
+                line += f"{row['fit_seconds']:>8.1f}"
+            lines.append(line)
+        lines.append("")
+    return "\n".join(lines)

@@ -236,9 +236,13 @@ def forecast_scores(forecaster, X, *, data_range=None, chunk_bytes=1 << 26):
     totals, n_seen = None, 0
     for chunk in sample_chunks(X, chunk_bytes):
         context, truth = chunk[:, :-horizon], chunk[:, -horizon:]
-        errors = forecast_errors(
-            truth, forecaster.predict(context), data_range=data_range
-        )
+        forecast = forecaster.predict(context)
+        if forecast.shape[1] != horizon:
+            raise ValueError(
+                f"{type(forecaster).__name__} forecasts {forecast.shape[1]} "
+                f"frames, but its horizon is {horizon} (set after its fit?)."
+            )
+        errors = forecast_errors(truth, forecast, data_range=data_range)
         weighted = {name: value * len(chunk) for name, value in errors.items()}
         if totals is None:
             totals = weighted

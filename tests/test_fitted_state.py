@@ -57,6 +57,7 @@ ALTERNATIVES = {
     "n_context": [2],
     "loss": ["mae"],
     "start": ["persistence", "extrapolation"],
+    "keep_start": [False, True],
     "n_pairs": [2],
     "precision": ["bfloat16"],
     # the transformers without a net

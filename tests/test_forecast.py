@@ -2,6 +2,7 @@
 baselines."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -237,7 +238,8 @@ def test_main_forecast_prints_table_and_writes_results(capsys, tmp_path):
     assert "clips split at random (taken as independent" in captured.out
     for name in ("persistence (last frame)", "flow extrapolation", "ConvLSTM"):
         assert name in captured.out
-    assert "MAE" in captured.out and "SSIM" in captured.out
+    for metric in ("MSE", "MAE", "SSIM"):  # a block each, per forecast step
+        assert re.search(rf"^{metric} +t\+1 +t\+2 +mean", captured.out, re.M)
     assert "epochs" in captured.err  # the progress bar inside the fit
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["horizon"] == 2 and results["n_test"] == 4

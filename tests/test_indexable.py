@@ -147,12 +147,22 @@ def test_indexable_array_of_another_shape_is_refused_at_predict():
 def test_each_call_reads_an_indexable_array_once(name):
     # every read counts (slices too): fit reads X once before training (the
     # statistics, the value range and the NaN check in one pass) and once per
-    # epoch; predict, transform and score once
+    # epoch, and the forecaster's validation clips twice more (its start scored
+    # before training and the trained model after it); predict, transform and
+    # score once
     estimator = fast(name, max_epochs=2)
     X, y = fit_data(estimator, np.random.RandomState(0).rand(12, 4, 6, 6, 1))
     X = Indexable(X.astype(np.float32))
     estimator.fit(X, y)
-    assert X.samples_read == len(X) * (1 + estimator.n_iter_)
+    checks_start = getattr(estimator, "kept_start_", None) is not None
+    n_valid = sum(
+        batch.get("valid_batch_size", 0)
+        for batch in estimator.net_.history[-1, "batches"]
+    )
+    assert (
+        checks_start == (name == "ConvLSTMForecaster") and (n_valid > 0) == checks_start
+    )
+    assert X.samples_read == len(X) * (1 + estimator.n_iter_) + 2 * n_valid
     for method in ("predict", "transform", "score"):
         if hasattr(estimator, method):
             X.samples_read = 0

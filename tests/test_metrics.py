@@ -97,5 +97,9 @@ def test_forecast_scores_of_any_forecaster_read_in_chunks(frames):
         np.testing.assert_allclose(scores[name], expected[name])
     assert lazy.samples_read == len(clips)  # each clip read once
     assert scores["mse"].mean() == pytest.approx(-model.score(clips))
-    with pytest.raises(ValueError, match="forecasting the last 4 needs more"):
-        forecast_scores(PersistenceForecaster(horizon=4).fit(clips), clips)
+    longer = PersistenceForecaster(horizon=3).fit(np.concatenate([clips, clips], 1))
+    with pytest.raises(ValueError, match="forecasting the last 3 needs more"):
+        forecast_scores(longer, clips[:, :3])
+    model.set_params(horizon=1)  # predict goes by the fitted horizon, 2
+    with pytest.raises(ValueError, match="forecasts 2 frames, but its horizon is 1"):
+        forecast_scores(model, clips)

@@ -253,7 +253,9 @@ def test_video_writer_leaves_no_half_written_file(tmp_path):
     with pytest.raises(ValueError, match="even"):
         write_camera_video(path, n_frames=4, frame_size=(31, 32))
     assert not path.exists()
-    with pytest.raises(ValueError, match="photos must be names"):
+    with pytest.raises(
+        ValueError, match="photos must be 'tuning', 'held-out' or names"
+    ):
         write_camera_video(path, n_frames=4, frame_size=(32, 32), photos=["cat"])
     assert not path.exists()
     from sklearn_st.video import VideoWriter

@@ -167,6 +167,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
     # so takes ``keep_start`` (:meth:`_checks_start`)
     _keeps_start = False
     _expected_failed_checks = EXPECTED_FAILED_CHECKS
+    _cpu_predict_batch = CPU_PREDICT_BATCH  # see _forward
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -466,7 +467,8 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         a sample's output is then bit for bit the same whatever else it is computed
         with (float32 kernels round differently for another batch size). That
         number is ``batch_size`` on an accelerator, where a padded batch takes
-        about the time of one clip, and at most ``CPU_PREDICT_BATCH`` on a CPU,
+        about the time of one clip, and at most ``_cpu_predict_batch`` (default
+        ``CPU_PREDICT_BATCH``) on a CPU,
         where time grows with the batch: one clip then costs a few clips' time,
         not a whole batch's (``benchmarks/bench_predict.py``).
         ``frames`` (a slice) picks the frames the module reads; ``module_kwargs``
@@ -491,7 +493,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         batch_size, n_samples = int(self.batch_size), X.shape[0]
         device = self.net_.device
         if torch.device(device).type == "cpu":
-            batch_size = min(batch_size, CPU_PREDICT_BATCH)
+            batch_size = min(batch_size, self._cpu_predict_batch)
         outputs = []
         with torch.no_grad(), autocast(self.net_.precision, device):
             for start in range(0, n_samples, batch_size):

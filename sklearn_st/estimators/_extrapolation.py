@@ -45,7 +45,8 @@ class _ExtrapolatingForecaster(ForecasterMixin, FittedParamsMixin, BaseEstimator
         Parameters
         ----------
         X : array-like of shape (n_samples, n_frames, ...)
-            Clips, 2-D to 5-D, any real dtype.
+            Clips of more than ``horizon`` frames, 2-D to 5-D, any real dtype
+            (as :class:`ConvLSTMForecaster` learns from).
         y : None
             Ignored.
 
@@ -56,6 +57,8 @@ class _ExtrapolatingForecaster(ForecasterMixin, FittedParamsMixin, BaseEstimator
         """
         self._check_fit()
         X = validate_sequences(self, X, reset=True, any_n_frames=True)
+        # the clips a forecaster learns from: a context and the frames after it
+        self._check_n_frames(X.shape[1], self.horizon)
         low, high = value_range(X)
         self.data_range_ = (float(low), float(high))
         self._record_fitted_params()
@@ -271,7 +274,7 @@ class FlowExtrapolationForecaster(_ExtrapolatingForecaster):
             frames, self._fitted("preset"), low, high, self._fitted("n_pairs")
         )
         flow = torch.from_numpy(flow.astype(np.float64)).permute(0, 3, 1, 2)
-        last = np.asarray(clips[:, -1], dtype=np.float64)
+        last = np.array(clips[:, -1], dtype=np.float64)  # a copy torch may own
         last = torch.from_numpy(last).permute(0, 3, 1, 2)
         with torch.no_grad():
             out = torch.stack([warp(last, d) for d in advect(flow, horizon)], dim=1)
