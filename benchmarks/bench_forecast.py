@@ -40,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from machine import describe
 from sklearn.model_selection import train_test_split
 
@@ -73,7 +74,8 @@ def footage(folder, source, n_frames, side):
     ]
     clips = VideoClips(paths, n_frames=n_frames, stride=4, size=(side, side))
     train, test = recording_train_test_split(clips, test_size=0.3)
-    return clips, clips[train], clips[test]
+    # decoded: forecasting is measured here, not reading video
+    return clips, np.asarray(clips[train]), np.asarray(clips[test])
 
 
 def arrays(source, args, n_frames):

@@ -112,7 +112,7 @@ def main():
         ]
         clips = VideoClips(paths, N_CONTEXT + HORIZON, stride=4, size=(32, 32))
         train, test = recording_train_test_split(clips, test_size=0.3)
-        train, test = clips[train], clips[test]
+        train, test = np.asarray(clips[train]), np.asarray(clips[test])
     torch.manual_seed(0)
     rng = np.random.RandomState(0)
     mean = train.reshape(-1, 3).mean(0)
