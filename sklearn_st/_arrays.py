@@ -7,6 +7,7 @@ Besides NumPy arrays (``np.memmap`` included), the estimators accept any
 read a batch or a chunk of samples at a time, so it may be larger than memory.
 """
 
+import copy
 import numbers
 
 import numpy as np
@@ -14,7 +15,9 @@ import numpy as np
 __all__ = [
     "FlatFrames",
     "LazySamples",
+    "LazySubset",
     "is_indexable_array",
+    "lazy_getitem",
     "lazy_or_computed",
     "sample_chunks",
     "subset",
@@ -49,10 +52,61 @@ def sample_chunks(X, chunk_bytes, itemsize=None):
 
 
 def subset(X, indices):
-    """The samples ``indices`` of ``X``: a lazy subset where ``X`` has one (a
-    :class:`~sklearn_st.video.VideoClips`, which would otherwise decode them),
-    else ``X[indices]``."""
-    return X.subset(indices) if hasattr(X, "subset") else X[indices]
+    """The samples ``indices`` of ``X``, not read: ``X.subset`` where ``X`` has
+    one (a :class:`~sklearn_st.video.VideoClips`), a :class:`LazySubset` of
+    any other indexable array or memmap, ``X[indices]`` of an array in memory."""
+    if hasattr(X, "subset"):
+        return X.subset(indices)
+    if isinstance(X, np.memmap) or is_indexable_array(X):
+        return LazySubset(X, np.arange(X.shape[0])[indices])
+    return X[indices]
+
+
+def _sample_key(key):
+    """``key`` split into its sample index and the rest; the rest is None when it
+    selects whole samples (nothing, or ``...`` and ``:``, as scikit-learn's
+    ``_safe_indexing`` writes ``X[indices, ...]``)."""
+    rest = ()
+    if isinstance(key, tuple):
+        key, rest = (key[0], key[1:]) if key else (slice(None), ())
+    whole = all(r is Ellipsis or r == slice(None) for r in rest)
+    return key, (None if whole else rest)
+
+
+def lazy_getitem(X, key, read):
+    """``X[key]`` for a lazy indexable array ``X`` of ``len(X)`` samples: an int
+    reads that sample (``read(ids)`` returns the samples ``ids`` as an ndarray);
+    a slice, a list or an array of ints or booleans gives ``subset(X, ids)``,
+    read only when read (as scikit-learn's splitters index); a key with more
+    axes reads the samples, then indexes them."""
+    key, rest = _sample_key(key)
+    n = len(X)
+    if isinstance(key, numbers.Integral):
+        if not -n <= key < n:
+            raise IndexError(f"index {key} is out of range for {n} samples.")
+        sample = read(np.array([int(key) % n]))[0]
+        return sample if rest is None else sample[rest]
+    if isinstance(key, slice):
+        ids = np.arange(n)[key]
+    else:
+        ids = np.asarray(key)
+        if ids.dtype == bool:
+            if ids.shape != (n,):
+                raise IndexError(f"a boolean index needs {n} values, got {ids.shape}.")
+            ids = np.flatnonzero(ids)
+        elif ids.size == 0:
+            ids = ids.astype(np.intp)
+        if ids.ndim != 1 or ids.dtype.kind not in "iu":
+            raise IndexError(
+                f"{type(X).__name__} is indexed along samples by an int, a slice, "
+                "or a 1-D array of ints or booleans."
+            )
+        if len(ids) and not (-n <= ids.min() and ids.max() < n):
+            raise IndexError(f"indices out of range for {n} samples.")
+        ids = ids % n if len(ids) else ids
+    if rest is None:
+        return X.subset(ids)
+    return read(ids)[(slice(None), *rest)]
 
 
 def value_range(X, chunk_bytes=1 << 23):
@@ -121,15 +175,16 @@ class LazySamples:
         return self.X.shape[0]
 
     def __getitem__(self, key):
-        if isinstance(key, tuple):
-            raise IndexError(
-                f"{type(self).__name__} can be indexed along samples only."
-            )
-        if isinstance(key, numbers.Integral):
-            return self._convert(np.asarray(self.X[key])[None])[0]
-        if isinstance(key, slice):
-            return self._convert(np.asarray(self.X[key]))
-        return self._convert(take_samples(self.X, key))
+        return lazy_getitem(self, key, self._read)
+
+    def _read(self, ids):
+        return self._convert(take_samples(self.X, ids))
+
+    def subset(self, indices):
+        """The samples ``indices``, still computed only when read."""
+        part = copy.copy(self)
+        part.X = subset(self.X, indices)
+        return part
 
     def __array__(self, dtype=None, copy=None):
         out = np.empty(self.shape, dtype=self.dtype)
@@ -141,6 +196,40 @@ class LazySamples:
 
     def __repr__(self):
         return f"{type(self).__name__}({self.X!r}, sample_shape={self.sample_shape})"
+
+
+class LazySubset:
+    """The samples ``indices`` of an indexable array or memmap ``X``, read from
+    it only when read: what indexing a lazy view of a memmap (a transformer's
+    output) with an array of indices gives, so that a fold is never copied whole
+    into memory. ``np.asarray`` reads it."""
+
+    def __init__(self, X, indices):
+        self.X = X
+        self.indices = np.asarray(indices, dtype=np.intp)
+
+    dtype = property(lambda self: self.X.dtype)
+    shape = property(lambda self: (len(self.indices), *self.X.shape[1:]))
+    ndim = property(lambda self: len(self.X.shape))
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __getitem__(self, key):
+        return lazy_getitem(self, key, self._read)
+
+    def _read(self, ids):
+        return take_samples(self.X, self.indices[ids])
+
+    def subset(self, indices):
+        return LazySubset(self.X, self.indices[indices])
+
+    def __array__(self, dtype=None, copy=None):
+        out = take_samples(self.X, self.indices)  # what was asked: all of it
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def __repr__(self):
+        return f"LazySubset({self.X!r}, {len(self)} of {self.X.shape[0]} samples)"
 
 
 def lazy_or_computed(X, X_checked, make):

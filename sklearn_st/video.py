@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._arrays import lazy_getitem
 from ._optional import require
 
 __all__ = ["VideoClips", "read_video", "sliding_clips"]
@@ -357,10 +358,13 @@ class VideoClips:
     sklearn_st fits, predicts and transforms on it batch by batch, so a recording
     larger than memory is never decoded whole. Each file is cut as
     :func:`sliding_clips` cuts its frames; clip ``i`` of file ``f`` starts at frame
-    ``i * stride``. Reading clips (an int, a slice or an array of ints) decodes
-    the frames they need from the key frame before them, converts them to RGB at
-    ``size`` while decoding, and keeps recently decoded frames in a cache of at
-    most ``cache_bytes``.
+    ``i * stride``. ``X[i]`` decodes clip ``i``; a slice or an array of ints or
+    booleans gives a VideoClips of those clips, decoded when read, as
+    scikit-learn's ``cross_validate``, ``GridSearchCV`` and ``train_test_split``
+    index ``X``, so that their folds are never decoded whole; ``np.asarray``
+    decodes. Reading decodes the frames the clips need from the key frame before
+    them, converts them to RGB at ``size`` while decoding, and keeps recently
+    decoded frames in a cache of at most ``cache_bytes``.
 
     Opening it demuxes each file once (reads its packets, decodes nothing) to
     count its frames and find its key frames; with ``drop_scene_cuts=True`` it
@@ -421,6 +425,7 @@ class VideoClips:
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.model_selection import GroupKFold
     >>> from sklearn_st.datasets import write_moving_squares_video
     >>> from sklearn_st.video import VideoClips
@@ -429,8 +434,11 @@ class VideoClips:
     >>> X = VideoClips(["a.mp4", "b.mp4"], n_frames=8, stride=4, size=16)
     >>> X.shape, X.dtype, X.groups[[0, -1]]
     ((18, 8, 16, 16, 3), dtype('uint8'), array([0, 1]))
-    >>> X[[0, 5]].shape  # decoded now
-    (2, 8, 16, 16, 3)
+    >>> X[0].shape  # one clip, decoded now
+    (8, 16, 16, 3)
+    >>> part = X[[0, 5]]  # a VideoClips of two clips, decoded when read
+    >>> part.shape, np.asarray(part).shape
+    ((2, 8, 16, 16, 3), (2, 8, 16, 16, 3))
     >>> train, test = next(GroupKFold(2).split(X, groups=X.groups))
     """
 
@@ -525,42 +533,14 @@ class VideoClips:
         return len(self.groups)
 
     def __getitem__(self, key):
-        rest = ()
-        if isinstance(key, tuple):
-            key, rest = key[0], key[1:]
-        if isinstance(key, numbers.Integral):
-            i = int(key)
-            if not -len(self) <= i < len(self):
-                raise IndexError(f"clip {i} is out of range for {len(self)} clips.")
-            clips = self._read(np.array([i % len(self)]))[0]
-        elif isinstance(key, slice):
-            clips = self._read(np.arange(len(self))[key])
-        else:
-            ids = np.asarray(key)
-            if ids.size == 0:
-                ids = ids.astype(np.intp)
-            if ids.dtype == bool:
-                ids = np.flatnonzero(ids)
-            if ids.ndim != 1 or ids.dtype.kind not in "iu":
-                raise IndexError(
-                    "VideoClips reads clips by an int, a slice, or a 1-D array of "
-                    "ints or booleans."
-                )
-            if len(ids) and not (-len(self) <= ids.min() and ids.max() < len(self)):
-                raise IndexError(f"clip indices out of range for {len(self)} clips.")
-            clips = self._read(ids % len(self) if len(ids) else ids)
-        if rest:
-            return (
-                clips[rest]
-                if isinstance(key, numbers.Integral)
-                else clips[(slice(None), *rest)]
-            )
-        return clips
+        # an int decodes its clip; a slice or an array of indices is a lazy
+        # VideoClips of those clips (what scikit-learn's splitters index), so a
+        # fold of cross_validate is never decoded whole
+        return lazy_getitem(self, key, self._read)
 
     def subset(self, indices):
         """The clips ``indices`` (ints or booleans) as a VideoClips, still
-        decoded only when read: a training or test split of a long recording
-        without decoding it (``X[indices]`` decodes them into an array)."""
+        decoded only when read: ``X[indices]``."""
         ids = np.arange(len(self))[indices]
         part = copy.copy(self)
         part._cache, part._cached_bytes = OrderedDict(), 0

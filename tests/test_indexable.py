@@ -13,6 +13,7 @@ from sklearn_st import (
     ConvLSTMRegressor,
     FrameFlattener,
     LSTMRegressor,
+    TemporalDifference,
 )
 from sklearn_st._arrays import FlatFrames, take_samples
 from sklearn_st._validation import channel_stats
@@ -189,3 +190,33 @@ def test_nan_in_an_indexable_array_is_found_in_the_one_pass(tmp_path):
     mapped[:] = bad
     with pytest.raises(ValueError, match="Input X contains NaN"):
         model.predict(mapped)
+
+
+def test_lazy_views_indexed_by_arrays_stay_lazy(tmp_path):
+    from sklearn_st._arrays import LazySubset
+
+    source = Indexable(X)
+    flat = FrameFlattener().fit(source).transform(source)  # a lazy view
+    source.samples_read = 0
+    part = flat[np.array([5, 1, 7])]
+    again = part[[2, 0]]  # a subset of a subset
+    assert isinstance(part, FlatFrames) and isinstance(again, FlatFrames)
+    assert source.samples_read == 0  # nothing read yet
+    np.testing.assert_array_equal(np.asarray(again), X[[7, 5]].reshape(2, 3, -1))
+    assert source.samples_read == 2
+    # scikit-learn's _safe_indexing writes X[indices, ...]
+    assert isinstance(flat[np.arange(4), ...], FlatFrames)
+    np.testing.assert_array_equal(flat[[3, 4], 1], X[[3, 4], 1].reshape(2, -1))
+    # a memmap's lazy view keeps the memmap, read when read
+    memmap = np.lib.format.open_memmap(
+        tmp_path / "X.npy", mode="w+", dtype=X.dtype, shape=X.shape
+    )
+    memmap[:] = X
+    difference = TemporalDifference().fit(memmap)
+    view = difference.transform(memmap)[10:20:3]
+    assert isinstance(view.X, LazySubset) and view.X.X is memmap
+    np.testing.assert_array_equal(np.asarray(view), difference.transform(X[10:20:3]))
+    with pytest.raises(IndexError, match="out of range"):
+        flat[[40]]
+    with pytest.raises(IndexError, match="boolean index needs 40 values"):
+        flat[np.ones(3, dtype=bool)]

@@ -40,7 +40,7 @@ def sequences(draw):
 
 def _output(fitted, X):
     out = fitted.predict(X) if hasattr(fitted, "predict") else fitted.transform(X)
-    return out if isinstance(out, np.ndarray) else out[:]  # a lazy FlatFrames
+    return np.asarray(out)  # a lazy FlatFrames read
 
 
 def _maybe_indexable(X, wrap):

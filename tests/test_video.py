@@ -148,7 +148,7 @@ def test_video_clips_groups_and_start_times(videos):
 
 def test_video_clips_pickle_without_their_cache(videos, decoded):
     clips = VideoClips(videos[0], 4, stride=10)
-    clips[[0, 1]]
+    clips[1]  # decoded: its frames cached
     assert clips._cache
     loaded = pickle.loads(pickle.dumps(clips))
     assert not loaded._cache
@@ -280,3 +280,76 @@ def _write_audio(path):
             container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
+
+
+def test_video_clips_indexed_by_arrays_stay_lazy(videos, decoded):
+    clips = VideoClips(videos, 4, stride=10)
+    for key in ([7, 2, 8], np.array([7, 2, 8]), clips.groups == 1, slice(2, 9, 3)):
+        part = clips[key]
+        assert isinstance(part, VideoClips) and not part._cache  # nothing decoded
+        expected = np.asarray(clips)[key]
+        np.testing.assert_array_equal(np.asarray(part), expected)
+    # scikit-learn's _safe_indexing writes X[indices, ...]
+    assert isinstance(clips[np.array([1, 3]), ...], VideoClips)
+    # other axes need the frames: decoded
+    np.testing.assert_array_equal(clips[[7, 8], 1], decoded[1][[1, 11]])
+    np.testing.assert_array_equal(clips[2, :2], decoded[0][20:22])
+    with pytest.raises(IndexError, match="out of range"):
+        clips[[0, len(clips)]]
+
+
+@pytest.mark.parametrize("tool", ["cross_validate", "grid_search", "split"])
+def test_scikit_learns_tools_never_decode_a_fold_whole(videos, monkeypatch, tool):
+    from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
+
+    from sklearn_st import FrameFlattener, LSTMRegressor
+    from sklearn_st.model_selection import RecordingTimeSplit
+
+    clips = VideoClips(videos, 4, stride=2, size=12)
+    y = np.linspace(-1, 1, len(clips))
+    decoded_clips = np.asarray(clips)
+
+    def model():
+        lstm = LSTMRegressor(hidden_size=4, max_epochs=1, batch_size=8, random_state=0)
+        return make_pipeline(FrameFlattener(), lstm)
+
+    cv = list(RecordingTimeSplit(3).split(clips))  # the same folds for both
+    if tool == "cross_validate":
+        expected = cross_validate(model(), decoded_clips, y, cv=cv)["test_score"]
+    elif tool == "grid_search":
+        grid = {"lstmregressor__hidden_size": [3, 4]}
+        expected = GridSearchCV(model(), grid, cv=cv).fit(decoded_clips, y)
+        expected = expected.cv_results_["mean_test_score"]
+    reads = []
+    read = VideoClips._read
+
+    def counting(self, ids):
+        reads.append(len(ids))
+        return read(self, ids)
+
+    monkeypatch.setattr(VideoClips, "_read", counting)
+    # passes over the data in chunks of 4 KiB (a clip or two), as they are of
+    # 8-16 MiB on long videos: then only the batches are larger
+    import sklearn_st._arrays
+    import sklearn_st._validation
+
+    chunks = sklearn_st._arrays.sample_chunks
+    for module in (sklearn_st._arrays, sklearn_st._validation):
+        monkeypatch.setattr(
+            module,
+            "sample_chunks",
+            lambda X, _, itemsize=None: chunks(X, 4096, itemsize),
+        )
+    if tool == "cross_validate":
+        got = cross_validate(model(), clips, y, cv=cv)["test_score"]
+    elif tool == "grid_search":
+        got = GridSearchCV(model(), grid, cv=cv).fit(clips, y)
+        got = got.cv_results_["mean_test_score"]
+    else:
+        train, test = train_test_split(clips, shuffle=False, test_size=0.25)
+        assert isinstance(train, VideoClips) and isinstance(test, VideoClips)
+        assert len(train) + len(test) == len(clips) and not reads
+        return
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    # decoded a batch (8 clips) or a chunk at a time, never a fold
+    assert reads and max(reads) <= 8
