@@ -59,7 +59,7 @@ ALTERNATIVES = {
     "start": ["persistence", "extrapolation"],
     "keep_start": [False, True],
     "n_pairs": [2],
-    "precision": ["bfloat16"],
+    "precision": ["bfloat16", "auto"],
     # the transformers without a net
     "flatten_time": [True, False],
     "order": [2],

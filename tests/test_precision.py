@@ -71,7 +71,9 @@ def test_convlstm_gradients_under_bfloat16_autocast(path, in_channels, strides):
         autocast=False,
     )
     cell.float()
-    assert got[0].dtype == torch.float32  # the hidden states leave in float32
+    # the hidden states leave in bfloat16, as the next layer reads them (the cell
+    # state and the gate math stay in float32)
+    assert got[0].dtype == torch.bfloat16
     for g, p, e, f in zip(got, plain, exact, full, strict=True):
         assert _relative_error(g, e) < 1.5e-2
         assert _relative_error(g, e) <= 1.2 * _relative_error(p, e)
@@ -275,3 +277,24 @@ def test_float16_warm_start_and_partial_fit_keep_the_loss_scale(monkeypatch):
     assert model.net_.grad_scaler_.state_dict()["_growth_tracker"] == tracker + 2
     model.partial_fit(X, y)
     assert model.net_.grad_scaler_.state_dict()["_growth_tracker"] == tracker + 4
+
+
+def test_auto_precision_is_bfloat16_where_the_cpu_computes_it_natively(sequences):
+    from sklearn_st import LSTMRegressor
+    from sklearn_st.nn._hardware import cpu_has_native_bfloat16
+
+    X, y = sequences
+    model = LSTMRegressor(hidden_size=4, max_epochs=1, precision="auto").fit(X, y)
+    expected = "bfloat16" if cpu_has_native_bfloat16() else "float32"
+    assert model.precision_ == model.net_.precision == expected
+    # predictions keep it, whatever set_params does, and so does a loaded model
+    before = model.predict(X)
+    model.set_params(precision="float32")
+    np.testing.assert_array_equal(model.predict(X), before)
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.precision_ == expected
+    np.testing.assert_array_equal(loaded.predict(X), before)
+    fixed = LSTMRegressor(hidden_size=4, max_epochs=1, precision="float32").fit(X, y)
+    assert fixed.precision_ == "float32"

@@ -73,11 +73,15 @@ FACADE_PARAM_DOCS = {
         "when available.",
     ),
     "precision": (
-        "{'float32', 'bfloat16', 'float16'}",
-        "Arithmetic of training and prediction. 'bfloat16' runs the matrix "
-        "products and convolutions under ``torch.autocast`` in bfloat16 (CPU and "
-        "CUDA; fast on CPUs with AMX or AVX512_BF16 and on recent GPUs), keeping "
-        "the weights, optimizer state, LSTM cell states and loss in float32; "
+        "{'float32', 'bfloat16', 'float16', 'auto'}",
+        "Arithmetic of training and prediction. 'auto' is bfloat16 where the "
+        "device computes it natively (a CPU with AMX or AVX512_BF16, a GPU that "
+        "supports it) and float32 elsewhere; ``precision_`` says which a fit "
+        "used. 'float32' is bit-reproducible on one machine. 'bfloat16' runs the "
+        "matrix products and convolutions under ``torch.autocast`` in bfloat16 "
+        "(CPU and CUDA; fast on CPUs with AMX or AVX512_BF16 and on recent GPUs), "
+        "keeping the weights, optimizer state, LSTM cell states and loss in "
+        "float32; "
         "'float16' does the same on CUDA only, with gradient scaling (a float16 "
         "model loaded where there is no GPU predicts in float32). Results differ "
         "from float32 by the rounding of the low precision.",
@@ -134,6 +138,11 @@ FACADE_ATTRIBUTE_DOCS = {
         "Column names, when ``X`` was a data frame.",
     ),
     "n_iter_": ("int", "Epochs trained, over every fit a warm start continued."),
+    "precision_": (
+        "str",
+        "The precision the fit ran in: ``precision``, or what 'auto' chose on "
+        "the fit's device ('bfloat16' or 'float32'); predictions keep it.",
+    ),
     "loss_curve_": (
         "list of float",
         "The training loss of each epoch (on standardized inputs and targets).",

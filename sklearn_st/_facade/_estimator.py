@@ -50,6 +50,7 @@ from ._training import (
     check_precision,
     loading_device,
     resolve_device,
+    resolve_precision,
     seeded_torch,
 )
 
@@ -146,7 +147,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
         "device": [str, torch.device],  # checked by resolve_device
-        "precision": [StrOptions(set(PRECISIONS))],
+        "precision": [StrOptions({*PRECISIONS, "auto"})],
         "compile": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -374,7 +375,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             iterator_train__collate_fn=collate_batch,
             iterator_valid__collate_fn=collate_batch,
             device=device,
-            precision=self.precision,
+            precision=self.precision_,
             compile=bool(self.compile),
             verbose=int(self.verbose),
             **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
@@ -397,12 +398,16 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         """
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         device = resolve_device(self.device)
-        check_precision(self.precision, device)
+        precision = (
+            self.precision_ if continues else resolve_precision(self.precision, device)
+        )
+        check_precision(precision, device)
         with seeded_torch(seed, device):
             if not continues:
                 # what predict and a continued fit go by, whatever set_params
                 # does later
                 self._record_fitted_params(exclude=self._training_params)
+                self.precision_ = precision
                 module = self._build_module(
                     btchw_shape(X.shape[1:]), self._n_module_outputs()
                 )

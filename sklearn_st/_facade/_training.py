@@ -30,6 +30,7 @@ __all__ = [
     "check_precision",
     "loading_device",
     "resolve_device",
+    "resolve_precision",
     "seeded_torch",
 ]
 
@@ -105,6 +106,20 @@ def check_precision(precision, device):
             "AVX512_BF16): its matrix products are emulated, several times slower "
             "than in float32. It pays on CPUs that have it and on GPUs."
         )
+
+
+def resolve_precision(precision, device):
+    """The precision a fit on ``device`` runs in: ``precision`` itself, or for
+    'auto' bfloat16 where the device computes it natively (a CUDA GPU that
+    supports it, a CPU with AMX or AVX512_BF16) and float32 elsewhere."""
+    if precision != "auto":
+        return precision
+    device_type = torch.device(device).type
+    if device_type == "cuda":
+        native = torch.cuda.is_bf16_supported()
+    else:
+        native = device_type == "cpu" and cpu_has_native_bfloat16()
+    return "bfloat16" if native else "float32"
 
 
 def autocast(precision, device):
