@@ -4,12 +4,13 @@ computed at once on a CPU.
 Run by hand: python benchmarks/bench_predict.py [--n-clips 256] [--repeats 5]
 
 ``predict`` computes every batch with the same number of clips (the last one
-zero-padded), so that a clip's output is bit for bit the same alone or among
-others. On a CPU that number is ``min(batch_size, CPU_PREDICT_BATCH)``; this
-script sets other sizes in its place and shows what they cost: the time of one
-clip alone (the mean of ``--repeats`` calls after a first) and of ``--n-clips``
-clips, for the default
-``ConvLSTMRegressor``, ``CNNLSTMRegressor`` and ``LSTMRegressor`` (on 256
+zero-padded), so that a clip's output is the same alone or among others (bit
+for bit on AVX2 and AVX-512 CPUs; within float32 rounding, a relative 1e-5,
+where a kernel rounds a row by its place in the batch, as on AMX CPUs). On a
+CPU that number is ``min(batch_size, CPU_PREDICT_BATCH)``; this script sets
+other sizes in its place and shows what they cost: the time of one clip alone
+(the mean of ``--repeats`` calls after a first) and of ``--n-clips`` clips, for
+the default ``ConvLSTMRegressor``, ``CNNLSTMRegressor`` and ``LSTMRegressor`` (on 256
 pixels a frame) fitted for one epoch on random uint8 clips of 16 frames of
 64x64. The row marked * is the package's setting (its default batch size
 capped at ``CPU_PREDICT_BATCH``); the rows of the default batch size show what

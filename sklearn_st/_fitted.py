@@ -1,10 +1,43 @@
 """Fitted settings: the parameters an estimator was fitted with, which its
 ``transform`` and ``predict`` go by whatever ``set_params`` changed since, as
-scikit-learn's own estimators keep what they learned."""
+scikit-learn's own estimators keep what they learned; and fits that either
+succeed or change nothing (:func:`fit_context`)."""
 
+import functools
 import sys
 
-__all__ = ["FittedParamsMixin", "same_setting"]
+from sklearn.base import _fit_context
+
+__all__ = ["FittedParamsMixin", "fit_context", "same_setting"]
+
+
+def fit_context(*, prefer_skip_nested_validation):
+    """scikit-learn's ``_fit_context`` (parameter validation and configuration)
+    around a ``fit`` or ``partial_fit`` that either succeeds or leaves the
+    estimator as it was: on any exception its attributes are put back as they
+    were before the call, and what the estimator's ``_fit_undo()`` returns (a
+    function, or None) is called first, for state trained in place (a continued
+    fit's net)."""
+
+    def decorate(fit_method):
+        @functools.wraps(fit_method)
+        def fit(estimator, *args, **kwargs):
+            attributes = dict(vars(estimator))
+            undo = getattr(estimator, "_fit_undo", lambda: None)()
+            try:
+                return fit_method(estimator, *args, **kwargs)
+            except BaseException:
+                if undo is not None:
+                    undo()
+                vars(estimator).clear()
+                vars(estimator).update(attributes)
+                raise
+
+        return _fit_context(
+            prefer_skip_nested_validation=prefer_skip_nested_validation
+        )(fit)
+
+    return decorate
 
 
 def same_setting(a, b):

@@ -278,13 +278,18 @@ def _(step: FrameWise):
     if isinstance(transformer, PCA | IncrementalPCA):
         weight = transformer.components_.T
         if transformer.whiten:
-            weight = weight / np.sqrt(transformer.explained_variance_)
+            # as scikit-learn's transform: scales below machine epsilon (of
+            # components with no variance) clipped to it
+            scale = np.sqrt(transformer.explained_variance_)
+            weight = weight / np.maximum(scale, np.finfo(scale.dtype).eps)
         bias = -transformer.mean_ @ weight
     elif isinstance(transformer, TruncatedSVD):
         weight, bias = transformer.components_.T, 0.0
     elif isinstance(transformer, StandardScaler):
+        # scikit-learn computes mean_ with with_mean=False (when it computes the
+        # variance) but does not subtract it; scale_ is None with with_std=False
         scale = 1.0 if transformer.scale_ is None else transformer.scale_
-        mean = 0.0 if transformer.mean_ is None else transformer.mean_
+        mean = transformer.mean_ if transformer.with_mean else 0.0
         weight = np.diag(np.broadcast_to(1.0 / scale, transformer.n_features_in_))
         bias = -np.broadcast_to(mean / scale, transformer.n_features_in_)
     elif isinstance(transformer, MinMaxScaler):

@@ -48,7 +48,8 @@ def _timeline(X, groups, gap):
             mine = np.flatnonzero(groups == g)
             time[mine] = np.arange(len(mine))
         overlap = 1
-    reach = overlap if gap == "auto" else int(gap) + 1
+    # a gap is a margin beyond the overlap: it adds to it, never replaces it
+    reach = overlap + (0 if gap == "auto" else int(gap))
     return groups, time, reach
 
 
@@ -72,7 +73,8 @@ class RecordingTimeSplit(BaseCrossValidator):
     Each recording's samples, in time order, are cut into ``n_splits``
     contiguous stretches; fold ``k`` tests on the ``k``-th stretch of every
     recording and trains on the rest of them, leaving out the training clips
-    that would share frames with a test clip (or come within ``gap`` of one).
+    that would share frames with a test clip, and with ``gap``, the ``gap``
+    frames (or samples) beyond them.
     Every recording is on both sides of every fold, so a target that is the
     recording (which video a clip comes from) can be learned and tested, and no
     test frame was seen in training.
@@ -82,10 +84,13 @@ class RecordingTimeSplit(BaseCrossValidator):
     n_splits : int, default=3
         Folds, at least 2.
     gap : 'auto' or int, default='auto'
-        Training samples left out on each side of a test stretch. 'auto': the
-        clips of a :class:`~sklearn_st.video.VideoClips` that overlap it in
-        frames; none for an array (its samples are taken as not overlapping).
-        An int: frames for a VideoClips, samples for an array.
+        The margin left between training and test on each side of a test
+        stretch, added to the overlap. 'auto' (same as 0): the clips of a
+        :class:`~sklearn_st.video.VideoClips` that share frames with a test
+        clip are left out; none of an array (its samples are taken as not
+        overlapping). An int ``g`` also leaves out the clips that come within
+        ``g`` frames of a test clip (of a VideoClips) or the ``g`` nearest
+        samples of the recording (of an array).
 
     Examples
     --------
@@ -162,8 +167,9 @@ def recording_train_test_split(X, *, test_size=0.25, groups=None, gap="auto"):
     """Train on the earlier part of every recording, test on the later part.
 
     The last ``test_size`` of each recording's samples (in time order) are the
-    test samples; training samples that would share frames with a test clip (or
-    come within ``gap`` of one) are left out, as in :class:`RecordingTimeSplit`.
+    test samples; training samples that would share frames with a test clip, and
+    with ``gap`` those within ``gap`` frames beyond, are left out, as in
+    :class:`RecordingTimeSplit`.
 
     Parameters
     ----------

@@ -37,6 +37,14 @@ PLAIN_CLASSES = [
 NET_CLASSES = [name for name in FAST if name not in PLAIN_CLASSES]
 
 
+def assert_batch_invariant(actual, expected):
+    """A prediction computed among other clips and alone (or in another order):
+    the same within float32 rounding, the tolerance the user guide states (bit
+    for bit on AVX2 and AVX-512 CPUs; an AMX CPU rounds a row by its place in
+    the batch)."""
+    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+
+
 def fast(name, **params):
     """A fast, seeded instance of the public class ``name``."""
     cls = getattr(sklearn_st, name)

@@ -132,6 +132,35 @@ def test_export_a_pipeline_as_one_graph(steps, tmp_path):
     _assert_close(session.run(None, {"clips": X}), _expected(pipe, X))
 
 
+@pytest.mark.parametrize(
+    "transformer",
+    [
+        StandardScaler(with_mean=False),
+        StandardScaler(with_std=False),
+        StandardScaler(with_mean=False, with_std=False),
+        PCA(4, whiten=True),
+        # more components than the frames' rank: whitening divides by clipped
+        # scales, as scikit-learn's transform does
+        PCA(6, whiten=True, svd_solver="covariance_eigh"),
+    ],
+    ids=["no-mean", "no-std", "neither", "whiten", "whiten-rank-deficient"],
+)
+def test_export_framewise_follows_the_transformer_options(transformer):
+    X = _RNG.normal(3.0, 2.0, size=(10, 5, 6)).astype(np.float32)
+    if transformer.get_params().get("n_components") == 6:
+        X[..., 3:] = X[..., :3] + X[..., 1:2]  # frames of rank 3 (+ the mean)
+    step = FrameWise(transformer).fit(X)
+    (out,) = _session(to_onnx(step, X)).run(None, {"clips": X})
+    expected = step.transform(X)
+    if transformer.get_params().get("n_components") == 6:
+        # components of no variance: rounding noise over epsilon, in either;
+        # finite in both (an unclipped scale of 0 gives inf and NaN)
+        assert np.all(np.isfinite(out))
+        out, expected = out[..., :3], expected[..., :3]
+    scale = np.abs(expected).max()
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4 * scale)
+
+
 def test_export_classifier_outputs_and_a_one_clip_example():
     X = LAYOUTS["float32 3-D"]
     y = np.array(["cat", "dog", "eel"] * 4)[: len(X)]

@@ -59,6 +59,21 @@ def test_recording_time_split_keeps_what_does_not_overlap():
     np.testing.assert_array_equal(train, np.arange(15, 29))
 
 
+@pytest.mark.parametrize("gap", [0, 1, 5, 20])
+def test_a_gap_adds_to_the_overlap_of_clips(gap):
+    # 16-frame clips one frame apart: an integer gap leaves ``gap`` frames
+    # between every training clip and every test clip, beyond the overlap
+    clips = Clips([200], n_frames=16, stride=1)
+    for train, test in RecordingTimeSplit(3, gap=gap).split(clips):
+        trained = {f for _, f in clips.frames(train)}
+        tested = {f for _, f in clips.frames(test)}
+        distance = min(abs(a - b) for a in trained for b in tested)
+        assert distance == gap + 1  # the nearest frames are gap frames apart
+    train, test = recording_train_test_split(clips, gap=gap)
+    frames_train = {f for _, f in clips.frames(train)}
+    assert min({f for _, f in clips.frames(test)}) - max(frames_train) == gap + 1
+
+
 def test_recording_time_split_on_arrays_uses_groups_and_gap():
     X = np.zeros((10, 3))
     groups = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])

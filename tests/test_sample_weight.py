@@ -74,6 +74,25 @@ def test_balanced_class_weight_counts_weighted_samples():
     np.testing.assert_allclose(model._class_weights, repeated._class_weights)
 
 
+def test_balanced_class_weight_with_a_class_of_zero_weights_is_a_missing_class():
+    # the samples of "c" all weigh 0: as if left out, so "balanced" cannot
+    # weigh it (an infinite weight), and says so instead of diverging
+    X, _ = fit_data(fast("LSTMClassifier"), X_CLIPS)
+    y = np.array(["a", "b", "c"] * 4)
+    weights = np.where(y == "c", 0.0, 1.0)
+    model = _full_batch("LSTMClassifier", class_weight="balanced")
+    message = r"lacks \['c'\] \(the samples of \['c'\] all have sample_weight 0\)"
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y, sample_weight=weights)
+    # as dropping them is: the same error, without the weights' note
+    with pytest.raises(ValueError, match=r"lacks \['c'\]\. Pass a dict"):
+        model.partial_fit(X[y != "c"], y[y != "c"], classes=["a", "b", "c"])
+    # a dict of weights trains, and the weightless class counts for nothing
+    model.set_params(class_weight={"a": 1.0, "b": 2.0, "c": 1.0})
+    model.fit(X, y, sample_weight=weights)
+    assert np.isfinite(model.net_.history[-1, "train_loss"])
+
+
 def test_partial_fit_takes_sample_weight():
     X, y = fit_data(fast("LSTMClassifier"), X_CLIPS)
     model = _full_batch("LSTMClassifier")

@@ -9,12 +9,12 @@ from numbers import Integral, Real
 import numpy as np
 import skorch
 import torch
-from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from .._fitted import FittedParamsMixin
+from .._fitted import FittedParamsMixin, fit_context
 from .._validation import (
     SEQUENCE_NDIMS,
     channel_stats,
@@ -38,6 +38,7 @@ from ._state import (
     load_optimizer_state,
     plain_module,
     restore_net,
+    training_undo,
 )
 from ._training import (
     OPTIMIZERS,
@@ -207,7 +208,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         for name in self._get_param_names():
             setattr(self, name, values[name])
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
@@ -291,6 +292,14 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 "model."
             )
         return True
+
+    def _fit_undo(self):
+        """What :func:`~sklearn_st._fitted.fit_context` calls when a fit fails:
+        the fitted net's training put back (a continued fit trains it in
+        place; a new fit makes a new one, which the attributes' restoration
+        drops)."""
+        net = getattr(self, "net_", None)
+        return None if net is None else training_undo(net)
 
     def _as_fitted(self):
         """A shallow copy of this estimator with the fitted values of the
@@ -469,8 +478,11 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         ``module`` maps a ``(batch, time, channels, height, width)`` batch on the
         net's device to its output. Every batch holds the same number of samples
         (the last one zero-padded), so that the kernels always see the same shape:
-        a sample's output is then bit for bit the same whatever else it is computed
-        with (float32 kernels round differently for another batch size). That
+        a sample's output then does not depend on what else it is computed with
+        beyond float32 rounding (within a relative 1e-5; bit for bit where the
+        kernels round a row alike wherever it lies in the batch, as on AVX2 and
+        AVX-512 CPUs, not on AMX ones; another batch size rounds differently
+        everywhere). That
         number is ``batch_size`` on an accelerator, where a padded batch takes
         about the time of one clip, and at most ``_cpu_predict_batch`` (default
         ``CPU_PREDICT_BATCH``) on a CPU,

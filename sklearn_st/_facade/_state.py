@@ -7,6 +7,8 @@ all work and need trust in no other type than the estimator's own class; the net
 is rebuilt around them from the estimator's parameters on loading.
 """
 
+import copy
+
 import numpy as np
 import torch
 from skorch.history import History
@@ -19,6 +21,7 @@ __all__ = [
     "plain_module",
     "restore_net",
     "state_nbytes",
+    "training_undo",
 ]
 
 
@@ -210,3 +213,23 @@ def state_nbytes(net):
         if isinstance(v, torch.Tensor)
     )
     return weights, optimizer
+
+
+def training_undo(net):
+    """A function that puts back what training ``net`` goes on to change in
+    place, as it is now: the module's weights and buffers, the optimizer's and
+    the loss scaler's state, and the history's length (a continued fit trains
+    the fitted module and extends its history)."""
+    module = plain_module(net)
+    weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
+    optimizer = copy.deepcopy(net.optimizer_.state_dict())
+    scaler = copy.deepcopy(grad_scaler_state(net))
+    n_epochs = len(net.history_)
+
+    def undo():
+        module.load_state_dict(weights)
+        net.optimizer_.load_state_dict(optimizer)
+        load_grad_scaler_state(net, scaler)
+        del net.history_[n_epochs:]
+
+    return undo

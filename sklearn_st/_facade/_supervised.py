@@ -4,10 +4,11 @@ encodings they share with the supervised feature extractor."""
 import numpy as np
 import torch
 from scipy.special import softmax
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 
+from .._fitted import fit_context
 from ._docs import CLASS_WEIGHT_PARAM_DOCS
 from ._estimator import TRAINING_PARAMS, BaseSequenceEstimator
 from ._training import PrecisionNetClassifier, PrecisionNetRegressor
@@ -79,7 +80,7 @@ class BaseSequenceRegressor(RegressorMixin, BaseSequenceEstimator):
     _validation_scoring = "r2"
     _attribute_docs = {"n_outputs_": ("int", "Number of targets.")}
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train one epoch on ``X`` and ``y``, starting from the fitted state.
 
@@ -145,7 +146,7 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
         "classes_": ("ndarray of shape (n_classes,)", "The class labels."),
     }
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train one epoch on ``X`` and ``y``, starting from the fitted state.
 
@@ -196,13 +197,22 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
         if self.class_weight == "balanced":
             if partial and continues:
                 return self._class_weights
-            missing = np.setdiff1d(self.classes_, y)
+            # a class whose samples all weigh 0 is missing, as a sample of
+            # weight 0 is one left out (its balanced weight would be infinite)
+            present = y if sample_weight is None else y[sample_weight > 0]
+            missing = np.setdiff1d(self.classes_, present)
             if len(missing):
                 call = "the first partial_fit call's y" if partial else "y"
+                zero = np.setdiff1d(missing, np.setdiff1d(self.classes_, y))
+                weighed = (
+                    f" (the samples of {zero.tolist()} all have sample_weight 0)"
+                    if len(zero)
+                    else ""
+                )
                 raise ValueError(
                     "class_weight='balanced' weighs the classes by their frequency "
-                    f"in {call}, which lacks {missing.tolist()}. Pass a dict of "
-                    "weights instead, e.g. compute_class_weight('balanced', "
+                    f"in {call}, which lacks {missing.tolist()}{weighed}. Pass a "
+                    "dict of weights instead, e.g. compute_class_weight('balanced', "
                     "classes=classes, y=y_all) on the labels of all the training "
                     "data."
                 )

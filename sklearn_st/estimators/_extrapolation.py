@@ -5,14 +5,14 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import sample_chunks, value_range
 from .._dense_flow import PRESETS, backward_flow, require_cv2
 from .._facade._forecaster import ForecasterMixin
-from .._fitted import FittedParamsMixin
+from .._fitted import FittedParamsMixin, fit_context
 from .._validation import validate_sequences
 from ..nn import advect, warp
 
@@ -38,7 +38,7 @@ class _ExtrapolatingForecaster(ForecasterMixin, FittedParamsMixin, BaseEstimator
     """A forecaster that learns nothing but the clips' shape and value range: a
     subclass gives ``_extrapolate``."""
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the per-sample shape and the value range of ``X``.
 

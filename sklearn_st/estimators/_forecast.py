@@ -5,7 +5,6 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -13,6 +12,7 @@ from .._dense_flow import require_cv2
 from .._facade import BaseSequenceEstimator
 from .._facade._dataset import ForecastDataset
 from .._facade._forecaster import ForecasterMixin
+from .._fitted import fit_context
 from ..nn import (
     BackwardFlow,
     ConvLSTMForecastNet,
@@ -217,7 +217,7 @@ class ConvLSTMForecaster(ForecasterMixin, BaseSequenceEstimator):
     ):
         self._set_init_params(locals())
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
         """Learn to forecast the last ``horizon`` frames of each clip of ``X`` from
         the frames before them.
@@ -235,7 +235,7 @@ class ConvLSTMForecaster(ForecasterMixin, BaseSequenceEstimator):
         """
         return self._fit(X, y, partial=False, sample_weight=sample_weight)
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, sample_weight=None):
         """Train one epoch on the clips ``X``, starting from the fitted state.
 

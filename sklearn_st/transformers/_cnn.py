@@ -5,7 +5,7 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.base import TransformerMixin, _fit_context
+from sklearn.base import TransformerMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -17,6 +17,7 @@ from .._facade import (
     numeric_targets,
 )
 from .._facade._dataset import ReconstructionDataset, SequenceDataset
+from .._fitted import fit_context
 from .._validation import is_label_target
 from ..nn import CNNLSTMNet, FrameAutoencoder, FrameFeatures
 
@@ -153,7 +154,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
     ):
         self._set_init_params(locals())
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
         """Train the encoder on ``X`` (and on ``y``, when the objective is
         supervised).

@@ -3,12 +3,12 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import LazySamples, lazy_or_computed
-from .._fitted import FittedParamsMixin
+from .._fitted import FittedParamsMixin, fit_context
 from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["TemporalDifference", "difference_dtype"]
@@ -110,7 +110,7 @@ class TemporalDifference(FittedParamsMixin, TransformerMixin, BaseEstimator):
         self.order = order
         self.keep_first = keep_first
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the per-sample shape of ``X``.
 

@@ -1,12 +1,12 @@
 """Flatten image frames into feature vectors."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from .._arrays import FlatFrames, is_indexable_array
-from .._fitted import FittedParamsMixin
+from .._fitted import FittedParamsMixin, fit_context
 from .._validation import validate_sequences
 
 __all__ = ["FrameFlattener"]
@@ -60,7 +60,7 @@ class FrameFlattener(FittedParamsMixin, TransformerMixin, BaseEstimator):
     def __init__(self, *, flatten_time=False):
         self.flatten_time = flatten_time
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the per-sample shape of ``X``.
 

@@ -1,13 +1,13 @@
 """Dense optical flow between consecutive frames: the motion stream."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._arrays import LazySamples, lazy_or_computed, value_range
 from .._dense_flow import PRESETS, as_frames, consecutive_flows, require_cv2
-from .._fitted import FittedParamsMixin
+from .._fitted import FittedParamsMixin, fit_context
 from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["OpticalFlow"]
@@ -103,7 +103,7 @@ class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
     def __init__(self, *, preset="medium"):
         self.preset = preset
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the per-sample shape and the value range of ``X``.
 

@@ -3,11 +3,12 @@
 import math
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import fit_context
 from .._validation import validate_sequences
 
 __all__ = ["FrameWise"]
@@ -102,7 +103,7 @@ class FrameWise(TransformerMixin, BaseEstimator):
             )
         return super().set_params(**params)
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Fit the transformer on the frames of ``X``.
 
