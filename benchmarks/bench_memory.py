@@ -1,7 +1,7 @@
 """Peak memory of fitting on a uint8 memmap bigger than one wants to copy.
 
 Run by hand: python benchmarks/bench_memory.py [--n-clips 6000] [--max-epochs 1]
-[--format memmap|hdf5|video]
+[--format memmap|hdf5|video] [--n-frames 10] [--stride N] [--cv K]
 
 Writes moving-digit clips (6,000 clips of 10 frames of 64x64, uint8: ~250 MB) to
 a np.memmap on disk in chunks (with --format hdf5: to an HDF5 dataset, chunked by
@@ -16,7 +16,15 @@ With --format video the clips are footage instead: ``write_camera_video`` writes
 and the child reads it through ``VideoClips`` (clips of --n-frames frames, one
 after the other), decoding only the clips each batch asks for. The target is
 then made up (memory, not skill, is measured). ``--n-clips 8700`` gives 1.07 GB
-of decoded clips of 64x64x3.
+of decoded clips of 64x64x3. ``--stride`` sets the clips' start frames apart
+(default: ``--n-frames``, clips one after the other; 1: every frame starts a
+clip, so each frame is in ``--n-frames`` clips).
+
+``--cv K`` runs scikit-learn's own ``cross_validate`` of the pipeline with
+``RecordingTimeSplit(K)`` instead of one fit and predict: scikit-learn indexes the
+clips with each fold's indices, which gives lazy views of the video, so no fold
+is decoded whole. ``--format video --n-frames 32 --stride 1 --n-clips 22000
+--cv 3``: 8.1 GiB of clips when decoded.
 """
 
 import argparse
@@ -50,13 +58,14 @@ def sample():
         time.sleep(0.005)
 
 path, dims, epochs, fmt = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+stride, cv = int(sys.argv[5]), int(sys.argv[6])
 shape = tuple(map(int, dims.split(",")))
 if fmt == "hdf5":
     import h5py
     X = h5py.File(path + ".h5", "r")["X"]
 elif fmt == "video":
     from sklearn_st import VideoClips
-    X = VideoClips(path + ".mp4", shape[1], stride=shape[1])
+    X = VideoClips(path + ".mp4", shape[1], stride=stride)
     assert X.shape == shape, (X.shape, shape)
 else:
     X = np.memmap(path, dtype=np.uint8, mode="r", shape=shape)
@@ -67,9 +76,16 @@ before = {field: status_mb(field) for field in peaks}
 sampler = threading.Thread(target=sample, daemon=True)
 sampler.start()
 start = time.perf_counter()
-model.fit(X, y)
-fit_s = time.perf_counter() - start
-finite = np.isfinite(model.predict(X)).all()
+if cv:
+    from sklearn.model_selection import cross_validate
+    from sklearn_st.model_selection import RecordingTimeSplit
+    scores = cross_validate(model, X, y, cv=RecordingTimeSplit(cv))["test_score"]
+    fit_s = time.perf_counter() - start
+    finite = np.isfinite(scores).all()
+else:
+    model.fit(X, y)
+    fit_s = time.perf_counter() - start
+    finite = np.isfinite(model.predict(X)).all()
 done.set()
 sampler.join()
 rss = [before["VmRSS"], peaks["VmRSS"], before["RssAnon"], peaks["RssAnon"]]
@@ -103,19 +119,18 @@ def write_arrays(path, shape, fmt):
     return np.concatenate(ys)
 
 
-def write_video(path, shape):
-    """Camera footage of ``n_clips * n_frames`` frames; returns a made-up
-    target and prints the file's size."""
+def write_video(path, shape, stride):
+    """Camera footage of the frames of ``n_clips`` clips ``stride`` frames
+    apart; returns a made-up target and prints the file's size."""
     from sklearn_st.datasets import write_camera_video
 
     n_clips, n_frames, height, width = shape[:4]
+    n_video_frames = (n_clips - 1) * stride + n_frames
     start = time.perf_counter()
-    write_camera_video(
-        path + ".mp4", n_clips * n_frames, (height, width), random_state=0
-    )
+    write_camera_video(path + ".mp4", n_video_frames, (height, width), random_state=0)
     size = Path(path + ".mp4").stat().st_size / 2**20
     print(
-        f"wrote {n_clips * n_frames} frames of {height}x{width} RGB: an H.264 file "
+        f"wrote {n_video_frames} frames of {height}x{width} RGB: an H.264 file "
         f"of {size:.0f} MB ({time.perf_counter() - start:.0f} s)"
     )
     return np.random.default_rng(0).normal(size=n_clips)
@@ -130,14 +145,19 @@ def main():
     parser.add_argument(
         "--format", choices=["memmap", "hdf5", "video"], default="memmap"
     )
+    parser.add_argument("--stride", type=int, default=None)
+    parser.add_argument("--cv", type=int, default=0)
     args = parser.parse_args()
+    stride = args.n_frames if args.stride is None else args.stride
+    if stride != args.n_frames and args.format != "video":
+        parser.error("--stride applies to --format video")
     print(describe())
     channels = 3 if args.format == "video" else 1
     shape = (args.n_clips, args.n_frames, args.frame_size, args.frame_size, channels)
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "clips.u8")
         if args.format == "video":
-            y = write_video(path, shape)
+            y = write_video(path, shape, stride)
         else:
             y = write_arrays(path, shape, args.format)
         np.save(path + ".y.npy", y)
@@ -152,6 +172,8 @@ def main():
                 dims,
                 str(args.max_epochs),
                 args.format,
+                str(stride),
+                str(args.cv),
             ],
             capture_output=True,
             text=True,
@@ -161,14 +183,17 @@ def main():
     rss0, rss_peak, anon0, anon_peak, fit_s = map(float, out[:5])
     uint8_mb = np.prod(shape) / 2**20
     float32_mb = 4 * uint8_mb
-    where = "decoded" if args.format == "video" else "on disk"
+    where = "of clips decoded" if args.format == "video" else "on disk"
     print(
         f"{args.format} X {shape} uint8: {uint8_mb:.0f} MB {where}; one float32 copy "
         f"would be {float32_mb:.0f} MB"
     )
+    what = f"cross_validate(cv=RecordingTimeSplit({args.cv})) of " if args.cv else ""
     print(
-        f"FrameFlattener -> LSTMRegressor(max_epochs={args.max_epochs}): fit "
-        f"{fit_s:.1f} s, predictions finite: {out[5]} ({wall:.1f} s in all)"
+        f"{what}FrameFlattener -> LSTMRegressor(max_epochs={args.max_epochs}): "
+        f"{'cross_validate' if args.cv else 'fit'} {fit_s:.1f} s, "
+        f"{'scores' if args.cv else 'predictions'} finite: {out[5]} "
+        f"({wall:.1f} s in all)"
     )
     for name, growth in [
         ("peak RSS growth (process memory + file pages read)", rss_peak - rss0),

@@ -126,12 +126,33 @@ def _index(path):
     path = os.fspath(path)
     with _open(path) as container:
         stream = container.streams.video[0]
-        pts, keys = [], []
+        pts, keys, last_dts = [], [], None
         try:
             for packet in container.demux(stream):
-                if packet.pts is not None:
-                    pts.append(packet.pts)
-                    keys.append(packet.is_keyframe)
+                if packet.size == 0 or packet.is_discard:
+                    # the demuxer's final empty packet; a frame an edit list
+                    # leaves out (the decoder shows it neither)
+                    continue
+                if packet.pts is None:
+                    raise ValueError(
+                        f"{path}: frame {len(pts)} has no timestamp (a raw stream, "
+                        "or packets without times), so its frames cannot be found "
+                        "again by seeking. Put the stream into a container first, "
+                        "e.g. ffmpeg -i IN -c copy OUT.mp4."
+                    )
+                if packet.dts is not None:
+                    if last_dts is not None and packet.dts <= last_dts:
+                        raise ValueError(
+                            f"{path}: the timestamps jump back at frame "
+                            f"{len(pts)} (decoding time {packet.dts} after "
+                            f"{last_dts}), as in recordings joined end to end; "
+                            "frames cannot be told apart by time. Split it at "
+                            "that frame, or re-time it, e.g. ffmpeg -i IN "
+                            "-fflags +genpts OUT.mp4."
+                        )
+                    last_dts = packet.dts
+                pts.append(packet.pts)
+                keys.append(packet.is_keyframe)
         except av.FFmpegError as error:
             raise ValueError(
                 f"{path}: the video stream is unreadable ({error})."
@@ -144,8 +165,15 @@ def _index(path):
     pts = np.asarray(pts, dtype=np.int64)
     order = np.argsort(pts, kind="stable")
     pts, keys = pts[order], np.asarray(keys)[order]
-    pts, first = np.unique(pts, return_index=True)
-    keyframes = np.flatnonzero(keys[first])
+    same = np.flatnonzero(np.diff(pts) == 0)
+    if len(same):
+        raise ValueError(
+            f"{path}: frames {int(same[0])} and {int(same[0]) + 1} (in time order) "
+            f"have one timestamp ({int(pts[same[0]])}), so they cannot be told "
+            "apart by time; re-time the file, e.g. ffmpeg -i IN -fflags +genpts "
+            "OUT.mp4."
+        )
+    keyframes = np.flatnonzero(keys)
     return _Index(path, pts, keyframes, height, width, time_base)
 
 

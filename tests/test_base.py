@@ -66,6 +66,7 @@ class LastFrameRegressor(BaseSequenceRegressor):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 
@@ -128,7 +129,7 @@ FACADE = (
     "max_epochs=1, batch_size=1, lr=1.0, optimizer='adam', weight_decay=0.0, "
     "early_stopping=False, validation_fraction=0.1, n_iter_no_change=1, "
     "warm_start=False, device='cpu', precision='float32', compile=False, "
-    "random_state=None, verbose=0, callbacks=None"
+    "random_state=None, verbose=0, callbacks=None, checkpoint=None"
 )
 OWN = {"size": [int]}, {"size": ("int", "A size.")}
 

@@ -6,7 +6,9 @@ continued training (``warm_start``, ``partial_fit``) either takes the new value
 trained)."""
 
 import copy
+import os
 import re
+import tempfile
 from functools import cache
 
 import numpy as np
@@ -36,6 +38,7 @@ ALTERNATIVES = {
     "random_state": [1],
     "verbose": [1],
     "callbacks": [[skorch.callbacks.GradientNormClipping(1.0)]],
+    "checkpoint": [os.path.join(tempfile.mkdtemp(), "fit.ckpt")],
     "class_weight": ["balanced"],
     "objective": ["autoencoder"],
     # what is trained

@@ -60,6 +60,7 @@ MARKERS = {
     "AccelerateMixin": "test_readme_accelerate",
     "RecordingTimeSplit(3)": "test_readme_video",
     "to_onnx(model, X[:2]": "test_guide_onnx",
+    "lstm.ckpt": "test_guide_checkpoint",
 }
 
 
@@ -91,6 +92,12 @@ def test_readme_quick_example(tmp_path):
     assert lines[2].endswith(": (20, 4, 32, 32, 1)")
     for line in (lines[0], lines[1], lines[3]):
         float(line.rsplit(":", 1)[1])
+
+
+def test_guide_checkpoint(tmp_path):
+    out = _run(_snippet("lstm.ckpt"), tmp_path)
+    assert out.split() == ["3"]
+    assert not (tmp_path / "lstm.ckpt").exists()  # removed when the fit ended
 
 
 def test_readme_skops(tmp_path):

@@ -150,6 +150,17 @@ def test_early_stopping_validates_on_weighted_samples():
     for w, x in zip(valid_weights, batch["x"][:, :, :, 0, 0].numpy(), strict=True):
         np.testing.assert_allclose(x, standardized[int(w) - 1], rtol=1e-5, atol=1e-6)
     assert len(model.validation_scores_) == 2
+    # the score early stopping watches is the weighted R^2 of those samples,
+    # as the model stood after that epoch: here the last, one epoch on
+    model = fast(
+        "LSTMRegressor", early_stopping=True, validation_fraction=0.25, max_epochs=1
+    ).fit(X, y, sample_weight=weights)
+    held = valid_weights.astype(int) - 1
+    weighted = r2_score(y[held], model.predict(X[held]), sample_weight=weights[held])
+    np.testing.assert_allclose(model.validation_scores_[-1], weighted, rtol=1e-5)
+    assert not np.isclose(
+        weighted, r2_score(y[held], model.predict(X[held])), rtol=1e-5
+    )
 
 
 def test_metadata_routing_carries_sample_weight():
@@ -210,12 +221,23 @@ def test_bad_sample_weight_gets_scikit_learns_error(name, weights, match):
     assert not hasattr(estimator, "net_")  # refused before training
 
 
-def test_every_net_can_request_sample_weight():
-    for name in NET_CLASSES:
-        routing = fast(name).get_metadata_routing()
-        assert "sample_weight" in routing.fit.requests
-        if name != "CNNFeatureExtractor":  # the one without partial_fit
-            assert "sample_weight" in routing.partial_fit.requests
+@pytest.mark.parametrize("name", NET_CLASSES)
+def test_every_net_takes_routed_sample_weight(name):
+    # with metadata routing on, a Pipeline hands the weights to a net that
+    # requests them: the same fit as given directly, not the unweighted one
+    from sklearn.pipeline import Pipeline
+
+    direct = _full_batch(name)
+    X, y = fit_data(direct, X_CLIPS)
+    if name == "CNNFeatureExtractor":
+        direct.set_params(objective="supervised")
+    with config_context(enable_metadata_routing=True):
+        routed = Pipeline([("net", clone(direct).set_fit_request(sample_weight=True))])
+        routed.fit(X, y, sample_weight=WEIGHTS)
+    direct.fit(X, y, sample_weight=WEIGHTS)
+    unweighted = clone(direct).fit(X, y)
+    np.testing.assert_array_equal(_outputs(routed[-1], X), _outputs(direct, X))
+    assert not np.allclose(_outputs(routed[-1], X), _outputs(unweighted, X), atol=1e-5)
 
 
 def test_lstm_regressor_sample_weight_ones_equal_none():

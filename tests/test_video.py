@@ -74,9 +74,9 @@ def test_read_video_size_int_keeps_the_aspect_ratio(tmp_path):
     assert read_video(path, size=16).shape == (3, 16, 32, 3)
 
 
-def test_read_video_of_1000_frames_is_fast(tmp_path):
-    # the timing target (< 2 s for 1,000 frames of 64x64 on 2 cores) is measured
-    # in benchmarks/bench_video.py; here: it reads them all, in order
+def test_read_video_steps_through_1000_frames(tmp_path):
+    # its speed (1,000 frames of 64x64) is measured by benchmarks/bench_video.py;
+    # here: every hundredth frame of a long file, each the one asked for
     path = tmp_path / "long.mp4"
     write_moving_squares_video(path, n_frames=1000, frame_size=64, random_state=0)
     frames = read_video(path, step=100)

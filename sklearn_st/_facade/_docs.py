@@ -110,6 +110,19 @@ FACADE_PARAM_DOCS = {
         "``early_stopping=True`` still provides the validation split it "
         "monitors.",
     ),
+    "checkpoint": (
+        "str, path or None",
+        "Where a fit saves its state after every epoch (a temporary file "
+        "renamed over the last, so a kill while saving loses nothing), so that "
+        "a killed fit resumes: the same fit on the same data with the same "
+        "parameters finds the file and trains only the epochs left, to the "
+        "weights an uninterrupted fit ends with (float32, same device). A fit "
+        "of other data or parameters refuses the file, naming what differs. "
+        "``fit`` removes the file when it ends; ``partial_fit`` keeps it, and an "
+        "unfitted model's first ``partial_fit`` goes on from it. A directory "
+        "holds one file per fit, named by its data and parameters: one per "
+        "candidate and fold of ``GridSearchCV`` or ``cross_validate``.",
+    ),
 }
 
 CLASS_WEIGHT_PARAM_DOCS = {

@@ -4,6 +4,7 @@
 import copy
 import functools
 import inspect
+import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,6 +24,13 @@ from .._validation import (
     validate_sequences,
 )
 from ..nn import btchw_shape
+from ._checkpoint import (
+    Checkpointing,
+    checkpoint_file,
+    fingerprint,
+    load_training_state,
+    read_checkpoint,
+)
 from ._dataset import SequenceDataset, collate_batch, pad_batch
 from ._docs import (
     FACADE_ATTRIBUTE_DOCS,
@@ -104,6 +112,7 @@ TRAINING_PARAMS = frozenset(
         "random_state",
         "verbose",
         "callbacks",
+        "checkpoint",
     }
 )
 
@@ -153,6 +162,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "checkpoint": [str, os.PathLike, None],
     }
     _param_docs = FACADE_PARAM_DOCS
     _attribute_docs = FACADE_ATTRIBUTE_DOCS
@@ -199,6 +209,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 
@@ -353,7 +364,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         and keeps it unless training beats it (:class:`KeepStart`)."""
         return self._keeps_start and bool(getattr(self, "keep_start", False))
 
-    def _make_net(self, module, *, seed, device, partial=False):
+    def _make_net(self, module, *, seed, device, partial=False, checkpointing=None):
         """An initialized skorch net around ``module`` with the current
         parameters, on ``device``; ``seed`` seeds the validation split, which
         ``early_stopping`` and the start's check (:meth:`_checks_start`) hold
@@ -375,7 +386,10 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             max_epochs=int(self.max_epochs),
             batch_size=int(self.batch_size),
             train_split=train_split,
-            callbacks=self._callbacks(partial),
+            callbacks=[
+                *self._callbacks(partial),
+                *([] if checkpointing is None else [checkpointing]),
+            ],
             dataset=self._dataset_class,
             dataset__mean=self._x_mean,
             dataset__scale=self._x_scale,
@@ -422,16 +436,28 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 )
             # the one pass over X before training: statistics, value range and
             # the NaN and infinity check together
-            mean, scale, value_range = channel_stats(
-                X, with_range=True, sample_weight=sample_weight
-            )
+            stats = channel_stats(X, with_range=True, sample_weight=sample_weight)
+            mean, scale, value_range = stats
             self._check_fit_values(value_range)
+            checkpointing, resume = None, None
+            if self.checkpoint is not None and train:
+                print_ = fingerprint(self, X, stats, y, sample_weight, partial=partial)
+                file = checkpoint_file(self.checkpoint, print_)
+                if not (partial and continues):  # a later call writes, only
+                    resume = read_checkpoint(file, print_, type(self).__name__)
+                seed = seed if resume is None else resume["seed"]
+                checkpointing = Checkpointing(file, print_, seed, resume, partial)
+            make = functools.partial(
+                self._make_net,
+                seed=seed,
+                device=device,
+                partial=partial,
+                checkpointing=checkpointing,
+            )
             if continues:
                 previous = self.net_
-                module = plain_module(previous)  # compiled afresh if compile=True
-                self.net_ = self._make_net(
-                    module, seed=seed, device=device, partial=partial
-                )
+                # compiled afresh if compile=True
+                self.net_ = make(plain_module(previous))
                 if type(self.net_.optimizer_) is type(previous.optimizer_):
                     state = previous.optimizer_.state_dict()["state"]
                     load_optimizer_state(self.net_.optimizer_, state)
@@ -441,16 +467,24 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 self._x_mean, self._x_scale = self._input_scaling(mean, scale)
                 self._x_range = value_range
                 self._prepare_module(module, X)
-                self.net_ = self._make_net(
-                    module, seed=seed, device=device, partial=partial
-                )
+                self.net_ = make(module)
             if train:
                 epochs = 1 if partial else int(self.max_epochs)
+                if checkpointing is not None:
+                    checkpointing.first_epoch = len(self.net_.history_)
+                if resume is not None:
+                    load_training_state(self.net_, resume)
+                    if not partial:
+                        epochs -= resume["epochs_done"]
                 # the net's dataset, with the weights: a validation split keeps
                 # them, and y (when there is one) stratifies it
                 dataset = self.net_.get_dataset(X, y)
                 dataset.sample_weight = sample_weight
                 self.net_.partial_fit(dataset, y, epochs=epochs)
+                if checkpointing is not None:
+                    checkpointing.resume = None
+                    if not partial:  # a partial_fit's next call goes on from it
+                        checkpointing.file.unlink(missing_ok=True)
         return self
 
     @staticmethod

@@ -252,22 +252,29 @@ class KeepStart(skorch.callbacks.Callback):
     Without a validation split it does nothing."""
 
     def on_train_begin(self, net, **kwargs):
-        self._start = None
+        # the start's loss and weights: fitted state, which a checkpoint saves
+        self.start_loss_, self.start_weights_, self._valid = None, None, None
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        if self._start is not None or dataset_valid is None:
+        if dataset_valid is None:
             return
-        weights = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
-        self._start = (dataset_valid, _validation_loss(net, dataset_valid), weights)
+        self._valid = dataset_valid
+        if self.start_loss_ is None:
+            self.start_weights_ = {
+                k: v.detach().clone() for k, v in net.module_.state_dict().items()
+            }
+            self.start_loss_ = _validation_loss(net, dataset_valid)
 
-    def on_train_end(self, net, **kwargs):
-        if self._start is None:
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        if self.start_loss_ is None:
             return
-        (dataset, start_loss, weights), self._start = self._start, None
-        end_loss = _validation_loss(net, dataset)
-        kept = not end_loss < start_loss
+        if self._valid is None:  # resumed after its last epoch: split again
+            self._valid = net.get_split_datasets(X, y)[1]
+        end_loss = _validation_loss(net, self._valid)
+        start_loss, kept = self.start_loss_, not end_loss < self.start_loss_
         if kept:
-            net.module_.load_state_dict(weights)
+            net.module_.load_state_dict(self.start_weights_)
+        self.start_loss_, self.start_weights_, self._valid = None, None, None
         net.history.record("start_valid_loss", start_loss)
         net.history.record("end_valid_loss", end_loss)
         net.history.record("kept_start", kept)

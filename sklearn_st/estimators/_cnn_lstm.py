@@ -87,6 +87,7 @@ class CNNLSTMRegressor(CNNLSTMMixin, BaseSequenceRegressor):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 
@@ -152,5 +153,6 @@ class CNNLSTMClassifier(CNNLSTMMixin, BaseSequenceClassifier):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())

@@ -136,6 +136,7 @@ class ConvLSTMRegressor(ConvLSTMMixin, BaseSequenceRegressor):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 
@@ -201,5 +202,6 @@ class ConvLSTMClassifier(ConvLSTMMixin, BaseSequenceClassifier):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())

@@ -214,6 +214,7 @@ class ConvLSTMForecaster(ForecasterMixin, BaseSequenceEstimator):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 

@@ -114,6 +114,7 @@ class LSTMRegressor(LSTMMixin, BaseSequenceRegressor):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 
@@ -175,5 +176,6 @@ class LSTMClassifier(LSTMMixin, BaseSequenceClassifier):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())

@@ -151,6 +151,7 @@ class CNNFeatureExtractor(FrameCNNMixin, TransformerMixin, BaseSequenceEstimator
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint=None,
     ):
         self._set_init_params(locals())
 
