@@ -13,6 +13,7 @@ import argparse
 import importlib.util
 import json
 import platform
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -206,6 +207,12 @@ def _add_run_arguments(command, *, epochs_help, out):
     )
     command.add_argument(
         "--no-progress", action="store_true", help="no progress bar (for logs)"
+    )
+    command.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from a stopped run of the same command in --out: skip the "
+        "fits it finished, resume a fit it was in the middle of",
     )
 
 
@@ -567,6 +574,10 @@ def _write_results(out, results, *, files=None, figures=None):
     folder ``out``; say what was written."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    try:  # every fit ended and removed its checkpoint
+        (out / "checkpoints").rmdir()
+    except OSError:
+        pass
     written = []
     texts = {"results.json": json.dumps(results, indent=2) + "\n", **(files or {})}
     for name, text in texts.items():
@@ -581,6 +592,54 @@ def _write_results(out, results, *, files=None, figures=None):
                 '"sklearn_st[plot]", or ".[plot]" from a checkout)'
             )
     print("wrote " + ", ".join(str(path) for path in written))
+
+
+def _checkpoints(args):
+    """``OUT/checkpoints``, where each learned model's fit saves its epochs:
+    emptied unless ``--resume`` (which goes on from them)."""
+    folder = Path(args.out) / "checkpoints"
+    if not args.resume:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+def _fit_log(args, n_fits):
+    """The fits a ``--resume`` finds done in ``OUT/fits.jsonl`` (by
+    :func:`fit_signature`), and a function that appends each new fit's result
+    to that file as it finishes, so that a stopped run keeps what it did."""
+    path = Path(args.out) / "fits.jsonl"
+    done = {}
+    if args.resume and path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+                done[entry["signature"]] = entry["result"]
+            except (ValueError, KeyError):  # a line cut short by the stop
+                continue
+        print(f"resuming: {len(done)} of {n_fits} fits are done in {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not args.resume:
+        path.write_text("")
+    elif done:  # rewrite without a line that a stop cut short
+        path.write_text(
+            "".join(
+                json.dumps({"signature": k, "result": v}) + "\n"
+                for k, v in done.items()
+            )
+        )
+
+    def record(key, signature, result):
+        fold, score, fit_s, predict_s, n_params = result
+        result = [int(fold), float(score), float(fit_s), float(predict_s)]
+        result.append(int(n_params))
+        with open(path, "a") as f:
+            f.write(
+                json.dumps({"model": key, "signature": signature, "result": result})
+                + "\n"
+            )
+
+    return done, record
 
 
 def compare(args, fail):
@@ -620,6 +679,15 @@ def compare(args, fail):
         random_state=args.random_state,
         callbacks=[EpochProgress()] if inner else None,
     )
+    checkpoints = _checkpoints(args)
+    for model in models.values():  # a fit stopped midway resumes its epochs
+        model.set_params(
+            **{
+                name: checkpoints
+                for name in model.get_params()
+                if name == "checkpoint" or name.endswith("__checkpoint")
+            }
+        )
     chance_name, models["chance"] = chance(classification)
     print(
         f"{data.source}: X {X.shape} {X.dtype}, y {y.shape} "
@@ -628,8 +696,10 @@ def compare(args, fail):
     )
     if note:
         print(note)
+    done, record = _fit_log(args, len(models) * len(folds))
     with tqdm(
         total=len(models) * len(folds),
+        initial=len(done),
         desc="model folds",
         unit="fit",
         disable=args.no_progress,
@@ -643,6 +713,8 @@ def compare(args, fail):
             names={**MODELS, "chance": chance_name},
             n_jobs=args.n_jobs,
             progress=bar.update,
+            done=done,
+            on_result=record,
         )
     *report, chance_row = report
     width = max(len(row["name"]) for row in [*report, chance_row]) + 2
@@ -752,7 +824,8 @@ def forecast(args, fail):
         params["callbacks"] = [EpochProgress()]
     if importlib.util.find_spec("cv2") is None:  # no flow to extrapolate
         params["start"] = "persistence"
-    forecaster = ConvLSTMForecaster(**params)
+    # a fit stopped midway resumes its epochs with --resume
+    forecaster = ConvLSTMForecaster(**params, checkpoint=_checkpoints(args))
     print(
         f"{data.source}: X {X.shape} {X.dtype}; {len(X_train)} training and "
         f"{len(X_test)} test clips, {split}; the last {args.horizon} frames of "
@@ -789,7 +862,9 @@ def forecast(args, fail):
         "n_train": len(X_train),
         "n_test": len(X_test),
         "random_state": args.random_state,
-        "forecaster": describe_estimator(forecaster.set_params(callbacks=None)),
+        "forecaster": describe_estimator(
+            forecaster.set_params(callbacks=None, checkpoint=None)
+        ),
         "versions": _versions(),
         "methods": report,
         "beats_persistence": learned["vs_persistence"] > 0,

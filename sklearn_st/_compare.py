@@ -6,6 +6,7 @@ on the held-out one, timed. The models are imported when they are made, so that
 the command line answers ``--help`` without loading torch.
 """
 
+import hashlib
 import importlib.util
 import time
 
@@ -213,7 +214,7 @@ def n_parameters(estimator):
     return sum(np.size(getattr(estimator, name, ())) for name in names)
 
 
-def _fit_and_score(key, fold, model, X, y, train, test):
+def _fit_and_score(key, fold, model, X, y, train, test, signature):
     model = clone(model)
     start = time.perf_counter()
     model.fit(subset(X, train), y[train])
@@ -221,27 +222,62 @@ def _fit_and_score(key, fold, model, X, y, train, test):
     start = time.perf_counter()
     score = model.score(subset(X, test), y[test])
     predict_s = time.perf_counter() - start
-    return key, fold, score, fit_s, predict_s, n_parameters(model)
+    return key, signature, fold, score, fit_s, predict_s, n_parameters(model)
 
 
-def run(models, X, y, *, folds, names=None, n_jobs=None, progress=None):
+def fit_signature(model, X, y, train, test):
+    """What makes one (model, fold) fit the same fit again: the estimator as
+    described, the data's shape, dtype and targets, and the fold's indices."""
+    parts = [
+        repr(describe_estimator(model)).encode(),
+        repr((tuple(X.shape), str(X.dtype))).encode(),
+        np.asarray(y).astype(str).tobytes(),
+        np.asarray(train, dtype=np.int64).tobytes(),
+        np.asarray(test, dtype=np.int64).tobytes(),
+    ]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def run(
+    models,
+    X,
+    y,
+    *,
+    folds,
+    names=None,
+    n_jobs=None,
+    progress=None,
+    done=None,
+    on_result=None,
+):
     """Cross-validate every model over ``folds`` (``(train, test)`` index pairs,
     see :func:`make_folds`); returns one result dict per model.
 
     ``names`` maps the models' keys to what the report calls them (default:
     :data:`MODELS`). ``progress`` is called once per finished (model, fold) job,
-    e.g. a tqdm bar's ``update``.
+    e.g. a tqdm bar's ``update``. ``done`` maps :func:`fit_signature` to the
+    result (``[fold, score, fit_s, predict_s, n_parameters]``) of fits finished
+    before, which are not run again; ``on_result(key, signature, result)`` is
+    called as each new fit finishes (to record it).
     """
     names = MODELS if names is None else names
-    jobs = (
-        delayed(_fit_and_score)(key, fold, model, X, y, train, test)
-        for key, model in models.items()
-        for fold, (train, test) in enumerate(folds)
-    )
+    done = {} if done is None else done
     results = {key: [] for key in models}
+    jobs = []
+    for key, model in models.items():
+        for fold, (train, test) in enumerate(folds):
+            signature = fit_signature(model, X, y, train, test)
+            if signature in done:
+                results[key].append(list(done[signature]))
+                continue
+            jobs.append(
+                delayed(_fit_and_score)(key, fold, model, X, y, train, test, signature)
+            )
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    for key, *result in parallel(jobs):
+    for key, signature, *result in parallel(jobs):
         results[key].append(result)
+        if on_result is not None:
+            on_result(key, signature, result)
         if progress is not None:
             progress()
     report = []

@@ -266,7 +266,8 @@ def test_main_without_matplotlib_writes_the_rest_and_says_how_to_install(
         'no figure: matplotlib is not installed (pip install "sklearn_st[plot]", '
         'or ".[plot]" from a checkout)' in out
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "table.md"]
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["fits.jsonl", "results.json", "table.md"]
 
     assert f"wrote {tmp_path / 'results.json'}, {tmp_path / 'table.md'}\n" in out
 
@@ -309,9 +310,9 @@ def test_main_compare_holds_out_whole_groups(capsys, tmp_path, monkeypatch):
     seen = []
     fit_and_score = compare._fit_and_score
 
-    def spy(key, fold, model, X, y, train, test):
+    def spy(key, fold, model, X, y, train, test, signature):
         seen.append((train, test))
-        return fit_and_score(key, fold, model, X, y, train, test)
+        return fit_and_score(key, fold, model, X, y, train, test, signature)
 
     monkeypatch.setattr(compare, "_fit_and_score", spy)
     path = _grouped_npz(tmp_path)
@@ -366,9 +367,9 @@ def test_main_compare_on_videos_splits_each_recording_in_time(
     seen = []
     fit_and_score = compare._fit_and_score
 
-    def spy(key, fold, model, X, y, train, test):
+    def spy(key, fold, model, X, y, train, test, signature):
         seen.append((X, train, test))
-        return fit_and_score(key, fold, model, X, y, train, test)
+        return fit_and_score(key, fold, model, X, y, train, test, signature)
 
     monkeypatch.setattr(compare, "_fit_and_score", spy)
     args = ["--video", *two_videos, "--n-frames", "4", "--frame-size", "16"]
@@ -429,3 +430,80 @@ def test_compare_leaves_the_flow_out_by_default_without_opencv(
     # asked for by name, they fail before any work, naming the extra
     err = _error(capsys, "compare", *TINY, "--models", "ridge,flow-cnn")
     assert "--models: OpticalFlow needs OpenCV" in err and "[flow]" in err
+
+
+def test_compare_records_each_fit_and_resume_skips_the_finished_ones(
+    capsys, tmp_path, monkeypatch
+):
+    import sklearn_st._compare as compare_module
+
+    X, y = make_moving_digits(20, n_frames=3, frame_size=12, random_state=0)
+    path = tmp_path / "clips.npz"
+    np.savez(path, X=X[..., 0], y=y[:, 0])
+    args = [
+        *("--data", str(path), "--cv", "2", "--models", "ridge,flatten"),
+        *("--max-epochs", "1", "--out", str(tmp_path / "out"), "--no-progress"),
+    ]
+    fitted = []
+    fit_and_score = compare_module._fit_and_score
+
+    def counting(key, fold, *rest):
+        fitted.append((key, fold))
+        return fit_and_score(key, fold, *rest)
+
+    monkeypatch.setattr(compare_module, "_fit_and_score", counting)
+    assert _run(capsys, *args)[0] == 0
+    first = json.loads((tmp_path / "out" / "results.json").read_text())
+    log = tmp_path / "out" / "fits.jsonl"
+    lines = log.read_text().splitlines()
+    assert len(lines) == len(fitted) == 6  # 3 approaches (chance too) x 2 folds
+    assert not (tmp_path / "out" / "checkpoints").exists()
+    # a run stopped after 4 fits, the fifth line cut short by the stop
+    log.write_text("\n".join(lines[:4]) + "\n" + lines[4][:20])
+    fitted.clear()
+    status, out, _ = _run(capsys, *args, "--resume")
+    assert status == 0 and "resuming: 4 of 6 fits are done" in out
+    assert len(fitted) == 2  # only the fits not finished
+    again = json.loads((tmp_path / "out" / "results.json").read_text())
+    for row, before in zip(again["models"], first["models"], strict=True):
+        assert row["scores"] == pytest.approx(before["scores"])
+    assert len(log.read_text().splitlines()) == 6
+    # without --resume a run starts afresh
+    fitted.clear()
+    _run(capsys, *args)
+    assert len(fitted) == 6
+
+
+def test_forecast_resume_goes_on_from_a_stopped_fit(capsys, tmp_path, monkeypatch):
+    import skorch
+
+    from sklearn_st import ConvLSTMForecaster
+
+    out = tmp_path / "out"
+    args = [
+        "forecast",
+        *("--n-samples", "16", "--n-frames", "5", "--frame-size", "12"),
+        *("--horizon", "2", "--max-epochs", "3", "--out", str(out), "--no-progress"),
+    ]
+    epochs = []
+    fit = ConvLSTMForecaster.fit
+
+    class Stop(skorch.callbacks.Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            epochs.append(len(net.history))
+            if stop and len(net.history) == 3:
+                raise KeyboardInterrupt  # as a user's Ctrl-C reaches the fit
+
+    def fit_with_stop(self, X, y=None, sample_weight=None):
+        self.set_params(callbacks=[Stop()])
+        return fit(self, X, y, sample_weight)
+
+    monkeypatch.setattr(ConvLSTMForecaster, "fit", fit_with_stop)
+    stop = True
+    _run(capsys, *args)  # skorch ends a fit on Ctrl-C: 2 epochs, then scored
+    assert epochs == [1, 2, 3]  # the third began, and stopped
+    assert len(list((out / "checkpoints").iterdir())) == 1  # the stopped fit's
+    stop, epochs[:] = False, []
+    assert _run(capsys, *args, "--resume")[0] == 0
+    assert epochs == [3]  # the third epoch only
+    assert not (out / "checkpoints").exists()

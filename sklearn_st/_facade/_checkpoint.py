@@ -181,6 +181,8 @@ class Checkpointing(skorch.callbacks.Callback):
         self.resume = resume
         self.partial = partial
         self.first_epoch = 0  # the history's length when this fit call began
+        # the epochs of this fit call trained and saved
+        self.epochs_done = 0 if resume is None else resume["epochs_done"]
 
     def on_train_begin(self, net, **kwargs):
         if self.resume is None:
@@ -194,7 +196,18 @@ class Checkpointing(skorch.callbacks.Callback):
         else:
             _set_rng_state(self.resume["rng"], net.device)
 
+    def finished(self, net, epochs):
+        """Whether the fit trained all ``epochs`` of this call or early stopping
+        ended it (a Ctrl-C, which skorch turns into an early end, did not)."""
+        stopped = any(
+            isinstance(cb, skorch.callbacks.EarlyStopping)
+            and getattr(cb, "misses_", 0) >= cb.patience
+            for _, cb in net.callbacks_
+        )
+        return self.epochs_done >= epochs or stopped
+
     def on_epoch_end(self, net, **kwargs):
+        self.epochs_done = len(net.history_) - self.first_epoch
         state = {
             "fingerprint": self.fingerprint,
             "seed": self.seed,
@@ -202,7 +215,7 @@ class Checkpointing(skorch.callbacks.Callback):
             "optimizer": net.optimizer_.state_dict(),
             "grad_scaler": grad_scaler_state(net),
             "history": list(net.history_),
-            "epochs_done": len(net.history_) - self.first_epoch,
+            "epochs_done": self.epochs_done,
             "callbacks": {
                 name: _saved_attributes(cb)
                 for name, cb in net.callbacks_

@@ -483,7 +483,10 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
                 self.net_.partial_fit(dataset, y, epochs=epochs)
                 if checkpointing is not None:
                     checkpointing.resume = None
-                    if not partial:  # a partial_fit's next call goes on from it
+                    # kept for a partial_fit's next call, and after a Ctrl-C
+                    # (which skorch ends training on) to resume later
+                    total = int(self.max_epochs)
+                    if not partial and checkpointing.finished(self.net_, total):
                         checkpointing.file.unlink(missing_ok=True)
         return self
 
