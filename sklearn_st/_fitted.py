@@ -15,15 +15,17 @@ def fit_context(*, prefer_skip_nested_validation):
     """scikit-learn's ``_fit_context`` (parameter validation and configuration)
     around a ``fit`` or ``partial_fit`` that either succeeds or leaves the
     estimator as it was: on any exception its attributes are put back as they
-    were before the call, and what the estimator's ``_fit_undo()`` returns (a
-    function, or None) is called first, for state trained in place (a continued
-    fit's net)."""
+    were before the call, and what the estimator's ``_fit_undo(partial)``
+    returns (a function, or None) is called first, for state trained in place
+    (a continued fit's net)."""
 
     def decorate(fit_method):
+        partial = fit_method.__name__ == "partial_fit"
+
         @functools.wraps(fit_method)
         def fit(estimator, *args, **kwargs):
             attributes = dict(vars(estimator))
-            undo = getattr(estimator, "_fit_undo", lambda: None)()
+            undo = getattr(estimator, "_fit_undo", lambda partial: None)(partial)
             try:
                 return fit_method(estimator, *args, **kwargs)
             except BaseException:

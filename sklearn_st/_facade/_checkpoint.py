@@ -19,15 +19,13 @@ from pathlib import Path
 import numpy as np
 import skorch
 import torch
-from skorch.history import History
 
-from ._state import grad_scaler_state, load_grad_scaler_state, plain_module
+from ._state import training_state
 
 __all__ = [
     "Checkpointing",
     "checkpoint_file",
     "fingerprint",
-    "load_training_state",
     "read_checkpoint",
     "write_atomically",
 ]
@@ -159,16 +157,6 @@ def _set_rng_state(state, device):
     random.setstate(state["python"])
 
 
-def load_training_state(net, state):
-    """Put the saved module weights, optimizer and scaler state and history into
-    the initialized ``net``; the callbacks and generators follow at the start of
-    training (:class:`Checkpointing`)."""
-    plain_module(net).load_state_dict(state["module"])
-    net.optimizer_.load_state_dict(state["optimizer"])
-    load_grad_scaler_state(net, state["grad_scaler"])
-    net.history_ = History(state["history"])
-
-
 class Checkpointing(skorch.callbacks.Callback):
     """Writes the checkpoint at the end of every epoch (the last callback, after
     early stopping has counted the epoch), and on resuming puts the callbacks'
@@ -211,10 +199,9 @@ class Checkpointing(skorch.callbacks.Callback):
         state = {
             "fingerprint": self.fingerprint,
             "seed": self.seed,
-            "module": plain_module(net).state_dict(),
-            "optimizer": net.optimizer_.state_dict(),
-            "grad_scaler": grad_scaler_state(net),
-            "history": list(net.history_),
+            # loaded by load_training_state; the callbacks and generators
+            # follow in on_train_begin
+            **training_state(net),
             "epochs_done": self.epochs_done,
             "callbacks": {
                 name: _saved_attributes(cb)

@@ -24,13 +24,7 @@ from .._validation import (
     validate_sequences,
 )
 from ..nn import btchw_shape
-from ._checkpoint import (
-    Checkpointing,
-    checkpoint_file,
-    fingerprint,
-    load_training_state,
-    read_checkpoint,
-)
+from ._checkpoint import Checkpointing, checkpoint_file, fingerprint, read_checkpoint
 from ._dataset import SequenceDataset, collate_batch, pad_batch
 from ._docs import (
     FACADE_ATTRIBUTE_DOCS,
@@ -44,6 +38,7 @@ from ._state import (
     grad_scaler_state,
     load_grad_scaler_state,
     load_optimizer_state,
+    load_training_state,
     plain_module,
     restore_net,
     training_undo,
@@ -304,13 +299,15 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
             )
         return True
 
-    def _fit_undo(self):
+    def _fit_undo(self, partial):
         """What :func:`~sklearn_st._fitted.fit_context` calls when a fit fails:
-        the fitted net's training put back (a continued fit trains it in
-        place; a new fit makes a new one, which the attributes' restoration
-        drops)."""
+        the fitted net's training put back, for a fit that continues it in
+        place (``partial_fit``, ``warm_start``); a new fit makes a new net,
+        which the attributes' restoration drops."""
         net = getattr(self, "net_", None)
-        return None if net is None else training_undo(net)
+        if net is None or not (partial or self.warm_start):
+            return None
+        return training_undo(net)
 
     def _as_fitted(self):
         """A shallow copy of this estimator with the fitted values of the

@@ -8,6 +8,7 @@ is rebuilt around them from the estimator's parameters on loading.
 """
 
 import copy
+import functools
 
 import numpy as np
 import torch
@@ -18,9 +19,11 @@ __all__ = [
     "grad_scaler_state",
     "load_grad_scaler_state",
     "load_optimizer_state",
+    "load_training_state",
     "plain_module",
     "restore_net",
     "state_nbytes",
+    "training_state",
     "training_undo",
 ]
 
@@ -215,21 +218,29 @@ def state_nbytes(net):
     return weights, optimizer
 
 
+def training_state(net):
+    """What training the initialized ``net`` changes: the module's weights and
+    buffers, the optimizer's and the loss scaler's state, and the history (as
+    references: copy them to keep them)."""
+    return {
+        "module": plain_module(net).state_dict(),
+        "optimizer": net.optimizer_.state_dict(),
+        "grad_scaler": grad_scaler_state(net),
+        "history": list(net.history_),
+    }
+
+
+def load_training_state(net, state):
+    """Put :func:`training_state`'s ``state`` back into the initialized ``net``."""
+    plain_module(net).load_state_dict(state["module"])
+    net.optimizer_.load_state_dict(state["optimizer"])
+    load_grad_scaler_state(net, state["grad_scaler"])
+    net.history_ = History(state["history"])
+
+
 def training_undo(net):
-    """A function that puts back what training ``net`` goes on to change in
-    place, as it is now: the module's weights and buffers, the optimizer's and
-    the loss scaler's state, and the history's length (a continued fit trains
-    the fitted module and extends its history)."""
-    module = plain_module(net)
-    weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
-    optimizer = copy.deepcopy(net.optimizer_.state_dict())
-    scaler = copy.deepcopy(grad_scaler_state(net))
-    n_epochs = len(net.history_)
-
-    def undo():
-        module.load_state_dict(weights)
-        net.optimizer_.load_state_dict(optimizer)
-        load_grad_scaler_state(net, scaler)
-        del net.history_[n_epochs:]
-
-    return undo
+    """A function that puts back the :func:`training_state` of ``net`` as it is
+    now (a continued fit trains the fitted module in place and extends its
+    history)."""
+    state = copy.deepcopy(training_state(net))
+    return functools.partial(load_training_state, net, state)

@@ -203,7 +203,7 @@ class BaseSequenceClassifier(ClassifierMixin, BaseSequenceEstimator):
             missing = np.setdiff1d(self.classes_, present)
             if len(missing):
                 call = "the first partial_fit call's y" if partial else "y"
-                zero = np.setdiff1d(missing, np.setdiff1d(self.classes_, y))
+                zero = np.intersect1d(missing, y)  # in y, but weighing 0
                 weighed = (
                     f" (the samples of {zero.tolist()} all have sample_weight 0)"
                     if len(zero)
