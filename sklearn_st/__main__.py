@@ -22,7 +22,6 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__
-from ._arrays import subset
 from ._compare import (
     DEFAULT_MODELS,
     MODELS,
@@ -34,6 +33,7 @@ from ._compare import (
     run,
 )
 from ._forecasting import evaluate, forecast_table
+from ._lazy_arrays import subset
 from ._report import (
     moving_most,
     plot_comparison,

@@ -24,7 +24,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._arrays import subset
+from ._lazy_arrays import subset
 from .model_selection import RecordingTimeSplit
 
 __all__ = [

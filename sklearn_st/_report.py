@@ -219,7 +219,7 @@ def write_forecast_animation(
             loop=0,
         )
         return path
-    from .video import VideoWriter
+    from .video._writer import VideoWriter
 
     first = np.asarray(pictures[0])
     even = (first.shape[0] // 2 * 2, first.shape[1] // 2 * 2)

@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._arrays import is_indexable_array, sample_chunks
+from ._lazy_arrays import is_indexable_array, sample_chunks
 from ._warnings import warn
 
 __all__ = [
@@ -133,7 +133,7 @@ def check_sequences(
     X : ndarray or indexable array
         ``X`` itself when it already is a numeric ndarray (no copy) or an
         indexable array (h5py, zarr, dask ...; checked chunk by chunk, never
-        converted whole, see ``sklearn_st._arrays``).
+        converted whole, see ``sklearn_st._lazy_arrays``).
     """
     name = _name(estimator)
     if sparse.issparse(X):

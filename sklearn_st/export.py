@@ -24,7 +24,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from ._facade import BaseSequenceEstimator
-from ._facade._state import plain_module
+from ._facade._net_state import plain_module
 from ._optional import require
 from ._validation import check_sequences
 from .estimators import (

@@ -9,7 +9,7 @@ from scipy.ndimage import uniform_filter
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from ._arrays import sample_chunks, value_range
+from ._lazy_arrays import sample_chunks, value_range
 
 __all__ = ["forecast_errors", "forecast_scores", "structural_similarity"]
 

@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import check_estimator
 from sklearn_st import ConvLSTMClassifier, LSTMClassifier
 from sklearn_st._facade import BaseSequenceRegressor
 from sklearn_st._facade._docs import fill_templates
-from sklearn_st._facade._state import (
+from sklearn_st._facade._net_state import (
     _pack_history,
     _pack_rows,
     _unpack_history,

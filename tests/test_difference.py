@@ -6,7 +6,7 @@ from indexable import Indexable
 from sklearn.pipeline import make_pipeline
 
 from sklearn_st import ConvLSTMRegressor, TemporalDifference
-from sklearn_st._arrays import LazySamples
+from sklearn_st._lazy_arrays import LazySamples
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from sklearn_st import (
     LSTMRegressor,
     TemporalDifference,
 )
-from sklearn_st._arrays import FlatFrames, take_samples
+from sklearn_st._lazy_arrays import FlatFrames, take_samples
 from sklearn_st._validation import channel_stats
 from sklearn_st.datasets import make_moving_digits
 
@@ -193,7 +193,7 @@ def test_nan_in_an_indexable_array_is_found_in_the_one_pass(tmp_path):
 
 
 def test_lazy_views_indexed_by_arrays_stay_lazy(tmp_path):
-    from sklearn_st._arrays import LazySubset
+    from sklearn_st._lazy_arrays import LazySubset
 
     source = Indexable(X)
     flat = FrameFlattener().fit(source).transform(source)  # a lazy view

@@ -12,7 +12,7 @@ from fast import FAST, fast, fit_data, output
 from sklearn.base import clone
 
 from sklearn_st import ConvLSTMClassifier, LSTMRegressor
-from sklearn_st._facade._state import state_nbytes
+from sklearn_st._facade._net_state import state_nbytes
 
 sio = pytest.importorskip("skops.io")
 

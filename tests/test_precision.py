@@ -223,7 +223,7 @@ class _GradNorms(skorch.callbacks.Callback):
 def test_float16_callbacks_see_unscaled_gradients_and_the_scale_persists():
     # the loss scaler's bookkeeping, run on the CPU: float16 autocast computes in
     # float32 off CUDA, but the loss is scaled and unscaled as on a GPU
-    from sklearn_st._facade._state import export_net, restore_net
+    from sklearn_st._facade._net_state import export_net, restore_net
     from sklearn_st._facade._training import PrecisionNetRegressor
 
     X = np.random.RandomState(0).normal(size=(16, 3)).astype(np.float32)

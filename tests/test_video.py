@@ -30,7 +30,7 @@ def videos(tmp_path_factory):
 
 
 def _write_squares(path, n_frames, seed, gop):
-    from sklearn_st.video import VideoWriter
+    from sklearn_st.video._writer import VideoWriter
 
     rng = np.random.default_rng(seed)
     with VideoWriter(path, 32, 32, 24, crf=10, gop=gop) as writer:
@@ -171,7 +171,7 @@ def test_video_clips_subset_stays_lazy_with_its_clips_own_times(videos, decoded)
 def test_video_clips_cache_is_bounded(videos):
     clips = VideoClips(videos, 4, cache_bytes=5 * 32 * 32 * 3)
     np.asarray(clips)
-    assert len(clips._cache) == 5 and clips._cached_bytes <= clips.cache_bytes
+    assert len(clips._cache) == 5 and clips._cache.nbytes <= clips.cache_bytes
 
 
 def _on_clips(name):
@@ -258,7 +258,7 @@ def test_video_writer_leaves_no_half_written_file(tmp_path):
     ):
         write_camera_video(path, n_frames=4, frame_size=(32, 32), photos=["cat"])
     assert not path.exists()
-    from sklearn_st.video import VideoWriter
+    from sklearn_st.video._writer import VideoWriter
 
     with pytest.raises(RuntimeError, match="interrupted"):
         with VideoWriter(path, 16, 16, 24, crf=18, gop=24) as writer:
@@ -330,11 +330,11 @@ def test_scikit_learns_tools_never_decode_a_fold_whole(videos, monkeypatch, tool
     monkeypatch.setattr(VideoClips, "_read", counting)
     # passes over the data in chunks of 4 KiB (a clip or two), as they are of
     # 8-16 MiB on long videos: then only the batches are larger
-    import sklearn_st._arrays
+    import sklearn_st._lazy_arrays
     import sklearn_st._validation
 
-    chunks = sklearn_st._arrays.sample_chunks
-    for module in (sklearn_st._arrays, sklearn_st._validation):
+    chunks = sklearn_st._lazy_arrays.sample_chunks
+    for module in (sklearn_st._lazy_arrays, sklearn_st._validation):
         monkeypatch.setattr(
             module,
             "sample_chunks",

@@ -20,7 +20,7 @@ import numpy as np
 import skorch
 import torch
 
-from ._state import training_state
+from ._net_state import training_state
 
 __all__ = [
     "Checkpointing",

@@ -4,7 +4,7 @@ import numpy as np
 import skorch
 import torch
 
-from .._arrays import take_samples
+from .._lazy_arrays import take_samples
 from .._validation import check_finite
 from ..nn import to_btchw
 

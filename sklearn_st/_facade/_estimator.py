@@ -15,7 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from .._fitted import FittedParamsMixin, fit_context
+from .._fitted_params import FittedParamsMixin, fit_context
 from .._validation import (
     SEQUENCE_NDIMS,
     channel_stats,
@@ -33,7 +33,7 @@ from ._docs import (
     method_docs,
     render_class_doc,
 )
-from ._state import (
+from ._net_state import (
     export_net,
     grad_scaler_state,
     load_grad_scaler_state,
@@ -300,7 +300,7 @@ class BaseSequenceEstimator(FittedParamsMixin, BaseEstimator):
         return True
 
     def _fit_undo(self, partial):
-        """What :func:`~sklearn_st._fitted.fit_context` calls when a fit fails:
+        """What :func:`~sklearn_st._fitted_params.fit_context` calls when a fit fails:
         the fitted net's training put back, for a fit that continues it in
         place (``partial_fit``, ``warm_start``); a new fit makes a new net,
         which the attributes' restoration drops."""

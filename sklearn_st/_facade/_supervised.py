@@ -8,7 +8,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 
-from .._fitted import fit_context
+from .._fitted_params import fit_context
 from ._docs import CLASS_WEIGHT_PARAM_DOCS
 from ._estimator import TRAINING_PARAMS, BaseSequenceEstimator
 from ._training import PrecisionNetClassifier, PrecisionNetRegressor

@@ -9,10 +9,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._arrays import sample_chunks, value_range
 from .._dense_flow import PRESETS, backward_flow, require_cv2
 from .._facade._forecaster import ForecasterMixin
-from .._fitted import FittedParamsMixin, fit_context
+from .._fitted_params import FittedParamsMixin, fit_context
+from .._lazy_arrays import sample_chunks, value_range
 from .._validation import validate_sequences
 from ..nn import advect, warp
 

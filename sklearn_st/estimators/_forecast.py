@@ -12,7 +12,7 @@ from .._dense_flow import require_cv2
 from .._facade import BaseSequenceEstimator
 from .._facade._dataset import ForecastDataset
 from .._facade._forecaster import ForecasterMixin
-from .._fitted import fit_context
+from .._fitted_params import fit_context
 from ..nn import (
     BackwardFlow,
     ConvLSTMForecastNet,

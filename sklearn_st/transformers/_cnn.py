@@ -17,7 +17,7 @@ from .._facade import (
     numeric_targets,
 )
 from .._facade._dataset import ReconstructionDataset, SequenceDataset
-from .._fitted import fit_context
+from .._fitted_params import fit_context
 from .._validation import is_label_target
 from ..nn import CNNLSTMNet, FrameAutoencoder, FrameFeatures
 

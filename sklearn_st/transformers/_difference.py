@@ -7,8 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from .._arrays import LazySamples, lazy_or_computed
-from .._fitted import FittedParamsMixin, fit_context
+from .._fitted_params import FittedParamsMixin, fit_context
+from .._lazy_arrays import LazySamples, lazy_or_computed
 from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["TemporalDifference", "difference_dtype"]

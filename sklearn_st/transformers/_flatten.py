@@ -5,8 +5,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from .._arrays import FlatFrames, is_indexable_array
-from .._fitted import FittedParamsMixin, fit_context
+from .._fitted_params import FittedParamsMixin, fit_context
+from .._lazy_arrays import FlatFrames, is_indexable_array
 from .._validation import validate_sequences
 
 __all__ = ["FrameFlattener"]

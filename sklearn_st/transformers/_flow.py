@@ -5,9 +5,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._arrays import LazySamples, lazy_or_computed, value_range
 from .._dense_flow import PRESETS, as_frames, consecutive_flows, require_cv2
-from .._fitted import FittedParamsMixin, fit_context
+from .._fitted_params import FittedParamsMixin, fit_context
+from .._lazy_arrays import LazySamples, lazy_or_computed, value_range
 from .._validation import check_more_frames_than, validate_sequences
 
 __all__ = ["OpticalFlow"]

@@ -8,7 +8,7 @@ from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
-from .._fitted import fit_context
+from .._fitted_params import fit_context
 from .._validation import validate_sequences
 
 __all__ = ["FrameWise"]
