@@ -45,8 +45,8 @@ from machine import describe
 from sklearn.model_selection import train_test_split
 
 from sklearn_st import ConvLSTMForecaster, VideoClips
-from sklearn_st._forecasting import evaluate, forecast_table
-from sklearn_st._report import moving_most, plot_forecast
+from sklearn_st.cli._forecast import evaluate
+from sklearn_st.cli._report import forecast_table, moving_most, plot_forecast
 from sklearn_st.datasets import (
     CAMERA_EFFECTS,
     make_moving_digits,

@@ -19,7 +19,7 @@ import numpy as np
 from machine import describe
 
 from sklearn_st import LSTMRegressor
-from sklearn_st._facade._state import state_nbytes
+from sklearn_st._facade._net_state import state_nbytes
 from sklearn_st.datasets import make_moving_digits
 
 

@@ -9,7 +9,7 @@ Sequences are channel-last, like Keras:
 
 Numeric arrays (any bool, int, uint or float dtype, ``np.memmap`` included) are
 returned as they are, without a copy: conversion to float happens later, one batch
-at a time. So are other indexable arrays (h5py, zarr, dask; see ``_arrays``), whose
+at a time. So are other indexable arrays (h5py, zarr, dask; see ``_lazy_arrays``), whose
 values are checked chunk by chunk. ``n_features_in_`` is the number of frames, as
 scikit-learn defines it for such arrays (``X.shape[1]``); ``sample_shape_`` holds the
 whole per-sample shape.

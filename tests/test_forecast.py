@@ -14,8 +14,8 @@ from sklearn_st import (
     FlowExtrapolationForecaster,
     PersistenceForecaster,
 )
-from sklearn_st.__main__ import main
-from sklearn_st._forecasting import evaluate
+from sklearn_st.cli import main
+from sklearn_st.cli._forecast import evaluate
 from sklearn_st.datasets import make_moving_digits, make_panning_photos
 from sklearn_st.nn import BackwardFlow, ConvLSTMForecastNet
 
@@ -290,7 +290,7 @@ def test_main_forecast_on_a_video_trains_on_its_start_and_draws_what_moves(
 
 
 def test_moving_most_picks_the_clips_whose_future_changes_most():
-    from sklearn_st._report import moving_most
+    from sklearn_st.cli._report import moving_most
 
     context = np.zeros((4, 3, 2, 2))
     truth = np.zeros((4, 2, 2, 2))
@@ -300,7 +300,7 @@ def test_moving_most_picks_the_clips_whose_future_changes_most():
 
 
 def test_main_forecast_warns_when_a_baseline_wins(capsys, tmp_path, monkeypatch):
-    import sklearn_st.__main__ as cli
+    import sklearn_st.cli._forecast as cli
 
     best = []
 

@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from sklearn_st.__main__ import main
-from sklearn_st._compare import DEFAULT_MODELS, MODELS, default_models
+from sklearn_st.cli import main
+from sklearn_st.cli._approaches import DEFAULT_MODELS, MODELS, default_models
 from sklearn_st.datasets import make_moving_digits
 
 TINY = [
@@ -202,7 +202,7 @@ def test_main_errors_are_short(capsys):
 def test_main_help_shows_defaults_without_importing_torch():
     code = (
         "import sys\n"
-        "from sklearn_st.__main__ import main\n"
+        "from sklearn_st.cli import main\n"
         "for args in (['--help'], ['compare', '--help'], ['forecast', '--help']):\n"
         "    try:\n"
         "        main(args)\n"
@@ -253,7 +253,7 @@ def test_main_help_runs_as_a_module():
 def test_main_without_matplotlib_writes_the_rest_and_says_how_to_install(
     capsys, tmp_path, monkeypatch
 ):
-    import sklearn_st.__main__ as cli
+    import sklearn_st.cli._compare as cli
 
     def no_matplotlib(*args, **kwargs):
         raise ImportError("No module named 'matplotlib'")
@@ -287,7 +287,7 @@ def test_main_compare_warns_when_nothing_beats_chance(capsys, tmp_path):
 
 
 def test_chance_warning_says_when_the_margin_is_within_the_spread():
-    from sklearn_st.__main__ import _chance_warning
+    from sklearn_st.cli._compare import _chance_warning
 
     chance = {"name": "chance", "score_mean": 0.5, "score_std": 0.02}
     row = {"name": "A", "score_mean": 0.55, "score_std": 0.04}
@@ -305,7 +305,7 @@ def _grouped_npz(tmp_path, name="clips.npz", n=24, seed=0):
 
 
 def test_main_compare_holds_out_whole_groups(capsys, tmp_path, monkeypatch):
-    import sklearn_st._compare as compare
+    import sklearn_st.cli._approaches as compare
 
     seen = []
     fit_and_score = compare._fit_and_score
@@ -362,7 +362,7 @@ def two_videos(tmp_path_factory):
 def test_main_compare_on_videos_splits_each_recording_in_time(
     capsys, tmp_path, two_videos, monkeypatch
 ):
-    import sklearn_st._compare as compare
+    import sklearn_st.cli._approaches as compare
 
     seen = []
     fit_and_score = compare._fit_and_score
@@ -435,7 +435,7 @@ def test_compare_leaves_the_flow_out_by_default_without_opencv(
 def test_compare_records_each_fit_and_resume_skips_the_finished_ones(
     capsys, tmp_path, monkeypatch
 ):
-    import sklearn_st._compare as compare_module
+    import sklearn_st.cli._approaches as compare_module
 
     X, y = make_moving_digits(20, n_frames=3, frame_size=12, random_state=0)
     path = tmp_path / "clips.npz"

@@ -179,6 +179,10 @@ def test_readme_on_your_own_data_runs_as_printed(tmp_path):
     block = _own_data_block(README)
     # the guide shows the same commands
     assert _own_data_block(GUIDE["performance.md"]) == block
+    # it installs what it uses: the video extra before the first --video
+    lines = block.splitlines()
+    first_video = next(i for i, line in enumerate(lines) if "--video" in line)
+    assert 'pip install ".[video]"' in lines[:first_video]
     script = _shrink(
         block,
         [
@@ -186,6 +190,7 @@ def test_readme_on_your_own_data_runs_as_printed(tmp_path):
             ("np.arange(300) // 30", "np.arange(40) // 10"),
             ("--cv 5", "--cv 2 --max-epochs 1 --no-progress"),
             ("--groups recording", "--groups recording --max-epochs 1 --no-progress"),
+            ('pip install ".[video]"', 'python -c "import av"'),  # installed here
             ("w('walk.mp4', 400,", "w('walk.mp4', 40,"),
             ("w('run.mp4', 400,", "w('run.mp4', 40,"),
             (
@@ -205,3 +210,5 @@ def test_readme_on_your_own_data_runs_as_printed(tmp_path):
     assert (tmp_path / "results" / "results.json").exists()
     # three comparisons, each ending with its chance row
     assert done.stdout.count("chance") >= 3, done.stdout[-2000:]
+    # the two videos' frames differ in shape: read at one, and said so
+    assert "all are read at 16x16" in done.stdout, done.stdout[-2000:]

@@ -1,4 +1,5 @@
-"""The encoder comparison behind ``python -m sklearn_st compare``.
+"""The approaches ``python -m sklearn_st compare`` knows and how it
+cross-validates them.
 
 Each approach is a scikit-learn estimator (a Pipeline where it has an encoder
 step); every (approach, fold) pair is one job: fit on the training folds, score
@@ -12,7 +13,7 @@ import time
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import clone
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.model_selection import (
@@ -24,8 +25,9 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._lazy_arrays import subset
-from .model_selection import RecordingTimeSplit
+from .._lazy_arrays import subset
+from ..model_selection import RecordingTimeSplit
+from ._report import describe_estimator
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -59,30 +61,6 @@ MODELS = {
 #: Ridge stays as the linear floor. The flow- ones need OpenCV (the flow extra):
 #: see :func:`default_models`.
 DEFAULT_MODELS = [key for key in MODELS if key not in ("flatten", "framewise-pca")]
-
-
-def describe_estimator(value):
-    """``value`` as JSON: an estimator as its class and parameters (a Pipeline as
-    its steps), nested estimators likewise, NumPy numbers as Python ones, other
-    objects (a torch module, a callback) as their class."""
-    if isinstance(value, Pipeline):
-        steps = {name: describe_estimator(step) for name, step in value.steps}
-        return {"class": "Pipeline", "steps": steps}
-    if isinstance(value, BaseEstimator):
-        params = value.get_params(deep=False)
-        return {
-            "class": type(value).__name__,
-            "params": {k: describe_estimator(v) for k, v in params.items()},
-        }
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, list | tuple):
-        return [describe_estimator(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): describe_estimator(v) for k, v in value.items()}
-    return {"class": type(value).__name__}
 
 
 def default_models():
@@ -141,7 +119,7 @@ def make_models(
         neural["max_epochs"] = max_epochs
     if callbacks:
         neural["callbacks"] = callbacks
-    from .estimators import (
+    from ..estimators import (
         CNNLSTMClassifier,
         CNNLSTMRegressor,
         ConvLSTMClassifier,
@@ -149,7 +127,7 @@ def make_models(
         LSTMClassifier,
         LSTMRegressor,
     )
-    from .transformers import (
+    from ..transformers import (
         CNNFeatureExtractor,
         FrameFlattener,
         FrameWise,

@@ -1,14 +1,182 @@
-"""The figures of ``python -m sklearn_st compare`` and ``forecast`` (needs
-matplotlib: the plot extra) and the forecast's animation."""
+"""What the commands report: the tables they print and write, ``results.json``
+with the versions and each estimator described, the ``--out`` folder, and the
+figures (matplotlib: the plot extra) and the forecast's animation."""
+
+import json
+import platform
+import shutil
+from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.pipeline import Pipeline
+
+from .. import __version__
 
 __all__ = [
+    "checkpoints",
+    "comparison_table",
+    "describe_estimator",
+    "forecast_table",
+    "markdown_table",
     "moving_most",
     "plot_comparison",
     "plot_forecast",
+    "versions",
     "write_forecast_animation",
+    "write_results",
 ]
+
+
+def versions():
+    """The versions that decide a result, read without importing the packages."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"sklearn_st": __version__, "python": platform.python_version()}
+    for name in ("numpy", "scikit-learn", "torch", "skorch"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - a broken environment
+            found[name] = None
+    return found
+
+
+def describe_estimator(value):
+    """``value`` as JSON: an estimator as its class and parameters (a Pipeline as
+    its steps), nested estimators likewise, NumPy numbers as Python ones, other
+    objects (a torch module, a callback) as their class."""
+    if isinstance(value, Pipeline):
+        steps = {name: describe_estimator(step) for name, step in value.steps}
+        return {"class": "Pipeline", "steps": steps}
+    if isinstance(value, BaseEstimator):
+        params = value.get_params(deep=False)
+        return {
+            "class": type(value).__name__,
+            "params": {k: describe_estimator(v) for k, v in params.items()},
+        }
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [describe_estimator(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): describe_estimator(v) for k, v in value.items()}
+    return {"class": type(value).__name__}
+
+
+def markdown_table(report, metric, chance):
+    """The comparison as a Markdown table, the best score in bold (README's), the
+    chance row last, in italics."""
+    best = max(row["score_mean"] for row in report)
+    lines = [
+        f"| approach | {metric} (mean ± std) | fit s | predict s | weights |",
+        "|---|---|---|---|---|",
+    ]
+    for row in [*report, chance]:
+        score = f"{row['score_mean']:.3f} ± {row['score_std']:.3f}"
+        name = row["name"]
+        if row is chance:
+            name, score = f"*{name}*", f"*{score}*"
+        elif row["score_mean"] == best:
+            score = f"**{score}**"
+        lines.append(
+            f"| {name} | {score} | {row['fit_seconds_mean']:.2f} | "
+            f"{row['predict_seconds_mean']:.3f} | {row['n_parameters']:,} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def comparison_table(report, chance, metric):
+    """The comparison as text for the terminal: a row per approach, the best
+    marked ``<- best``, the chance row last, below a rule."""
+    best = max(row["score_mean"] for row in report)
+    width = max(len(row["name"]) for row in [*report, chance]) + 2
+    header = (
+        f"{'approach':<{width}}{metric + ' (mean ± std)':>22}{'fit s':>9}"
+        f"{'predict s':>11}{'weights':>11}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in [*report, chance]:
+        if row is chance:
+            lines.append("-" * len(header))
+        score = f"{row['score_mean']:.3f} ± {row['score_std']:.3f}"
+        line = (
+            f"{row['name']:<{width}}{score:>22}{row['fit_seconds_mean']:>9.2f}"
+            f"{row['predict_seconds_mean']:>11.3f}{row['n_parameters']:>11,}"
+        )
+        if row is not chance and row["score_mean"] == best:
+            line += "  <- best"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def forecast_table(report, horizon):
+    """:func:`evaluate`'s report as text: per metric (MSE, MAE, SSIM), a row per
+    method with the score at each forecast step (steps 1, 5, 10, ... and the
+    last, for long horizons) and over the horizon; the MSE's block also with the
+    share of persistence's error removed and the fit's seconds."""
+    steps = list(range(1, horizon + 1))
+    if horizon > 6:
+        steps = sorted({1, *range(5, horizon, 5), horizon})
+    width = max(len(row["name"]) for row in report) + 2
+    lines = []
+    for metric, label in (("mse", "MSE"), ("mae", "MAE"), ("ssim", "SSIM")):
+        if report[0][metric] is None:  # no SSIM of frames of one pixel
+            continue
+        form = ".3f" if metric == "ssim" else ".4g"  # errors of any scale
+        header = f"{label:<{width}}" + "".join(f"{f't+{k}':>9}" for k in steps)
+        header += f"{'mean':>9}"
+        if metric == "mse":
+            header += f"{'vs persistence':>16}{'fit s':>8}"
+        lines += [header, "-" * len(header)]
+        for row in report:
+            cells = "".join(
+                f"{row[f'per_step_{metric}'][k - 1]:>9{form}}" for k in steps
+            )
+            line = f"{row['name']:<{width}}{cells}{row[metric]:>9{form}}"
+            if metric == "mse":
+                line += f"{100 * row['vs_persistence']:>15.1f}%"
+                line += f"{row['fit_seconds']:>8.1f}"
+            lines.append(line)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_results(out, results, *, files=None, figures=None):
+    """Write ``results`` as ``results.json``, each of ``files`` (name: text) and
+    the pictures that ``figures(folder)`` draws and returns the paths of into the
+    folder ``out``; say what was written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:  # every fit ended and removed its checkpoint
+        (out / "checkpoints").rmdir()
+    except OSError:
+        pass
+    written = []
+    texts = {"results.json": json.dumps(results, indent=2) + "\n", **(files or {})}
+    for name, text in texts.items():
+        (out / name).write_text(text)
+        written.append(out / name)
+    if figures is not None:
+        try:
+            written += figures(out)
+        except ImportError:
+            print(
+                "no figure: matplotlib is not installed (pip install "
+                '"sklearn_st[plot]", or ".[plot]" from a checkout)'
+            )
+    print("wrote " + ", ".join(str(path) for path in written))
+
+
+def checkpoints(args):
+    """``OUT/checkpoints``, where each learned model's fit saves its epochs:
+    emptied unless ``--resume`` (which goes on from them)."""
+    folder = Path(args.out) / "checkpoints"
+    if not args.resume:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
 
 
 def _frame_image(frame, value_range=None):
@@ -28,7 +196,7 @@ def _frame_image(frame, value_range=None):
 def plot_comparison(report, X, *, metric, path, chance=None, max_frames=8):
     """Write a PNG: score against fit time per approach, and example frames.
 
-    ``report`` is :func:`sklearn_st._compare.run`'s list; ``X`` the data (its
+    ``report`` is :func:`~sklearn_st.cli._approaches.run`'s list; ``X`` the data (its
     first clip is shown when its samples are frames, 4-D or 5-D); ``chance`` the
     chance row, drawn as a line. The score axis runs up to 1 (a perfect score)
     and down to chance, so that noise between approaches does not look like a
@@ -41,7 +209,8 @@ def plot_comparison(report, X, *, metric, path, chance=None, max_frames=8):
 
     frames = X[0] if X.ndim >= 4 else None
     n_strip = 0 if frames is None else min(len(frames), max_frames)
-    fig = plt.figure(figsize=(8, 6.5 if n_strip else 5), layout="constrained")
+    # the legend stands right of the axes, never over a point
+    fig = plt.figure(figsize=(11, 6.5 if n_strip else 5), layout="constrained")
     grid = fig.add_gridspec(
         2 if n_strip else 1, max(n_strip, 1), height_ratios=([4, 1] if n_strip else [1])
     )
@@ -69,7 +238,7 @@ def plot_comparison(report, X, *, metric, path, chance=None, max_frames=8):
     ax.set_xlabel("mean fit time per fold (s, log scale)")
     ax.set_ylabel(f"{metric} (mean ± std over folds)")
     ax.set_title("Encoders compared by cross-validation")
-    ax.legend(fontsize="small", loc="best")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))
     ax.grid(alpha=0.3)
     for t in range(n_strip):
         strip = fig.add_subplot(grid[1, t])
@@ -219,7 +388,7 @@ def write_forecast_animation(
             loop=0,
         )
         return path
-    from .video._writer import VideoWriter
+    from ..video._writer import VideoWriter
 
     first = np.asarray(pictures[0])
     even = (first.shape[0] // 2 * 2, first.shape[1] // 2 * 2)
