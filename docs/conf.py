@@ -45,7 +45,19 @@ myst_heading_anchors = 3
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"sklearn_st {release}"
-html_theme_options = {"navigation_with_keys": False, "show_prev_next": False}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]  # wide tables scroll
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_prev_next": False,
+    # the pages of wide tables give the right column to them
+    "secondary_sidebar_items": {
+        "**": ["page-toc", "sourcelink"],
+        "guide/forecasting": [],
+        "guide/performance": [],
+        "guide/choosing": [],
+    },
+}
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",

@@ -53,7 +53,7 @@ def sample_chunks(X, chunk_bytes, itemsize=None):
 
 def subset(X, indices):
     """The samples ``indices`` of ``X``, not read: ``X.subset`` where ``X`` has
-    one (a :class:`~sklearn_st.video.VideoClips`), a :class:`LazySubset` of
+    one (a :class:`~sklearn_st.VideoClips`), a :class:`LazySubset` of
     any other indexable array or memmap, ``X[indices]`` of an array in memory."""
     if hasattr(X, "subset"):
         return X.subset(indices)

@@ -192,7 +192,7 @@ def forecast_scores(forecaster, X, *, data_range=None, chunk_bytes=1 << 26):
     ``horizon`` frames after each clip (:class:`~sklearn_st.ConvLSTMForecaster`,
     :class:`~sklearn_st.FlowExtrapolationForecaster`,
     :class:`~sklearn_st.PersistenceForecaster` or one of your own). ``X`` is
-    read a chunk of clips at a time, so a :class:`~sklearn_st.video.VideoClips`
+    read a chunk of clips at a time, so a :class:`~sklearn_st.VideoClips`
     or a memmap is never read whole.
 
     Parameters

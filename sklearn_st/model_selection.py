@@ -6,7 +6,7 @@ splits keep each test stretch of a recording apart in time from the training
 clips: :class:`RecordingTimeSplit` for cross-validation (``cv=``), and
 :func:`recording_train_test_split` for one split that tests on the later part of
 every recording. Where whole recordings can be held out, scikit-learn's
-``GroupKFold`` with ``groups=X.groups`` of a :class:`~sklearn_st.video.VideoClips`
+``GroupKFold`` with ``groups=X.groups`` of a :class:`~sklearn_st.VideoClips`
 does that.
 """
 
@@ -86,7 +86,7 @@ class RecordingTimeSplit(BaseCrossValidator):
     gap : 'auto' or int, default='auto'
         The margin left between training and test on each side of a test
         stretch, added to the overlap. 'auto' (same as 0): the clips of a
-        :class:`~sklearn_st.video.VideoClips` that share frames with a test
+        :class:`~sklearn_st.VideoClips` that share frames with a test
         clip are left out; none of an array (its samples are taken as not
         overlapping). An int ``g`` also leaves out the clips that come within
         ``g`` frames of a test clip (of a VideoClips) or the ``g`` nearest

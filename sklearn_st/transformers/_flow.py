@@ -49,7 +49,7 @@ class OpticalFlow(FittedParamsMixin, TransformerMixin, BaseEstimator):
     of numbers or feature vectors) show no motion: their flow is zero.
 
     Computed a chunk of samples at a time; for a ``np.memmap`` or another
-    indexable array (``h5py.Dataset``, :class:`~sklearn_st.video.VideoClips`)
+    indexable array (``h5py.Dataset``, :class:`~sklearn_st.VideoClips`)
     ``transform`` returns a lazy view that computes the flow of the samples read
     from it.
 

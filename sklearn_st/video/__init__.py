@@ -11,8 +11,8 @@ recording on one side.
 
 Inside: ``_index`` (what demuxing a file tells), ``_decoder`` (decoding the
 frames asked for, with seeking), ``_cache`` (decoded frames kept for later
-reads), ``_frames`` (:func:`read_video`, :func:`sliding_clips`), ``_clips``
-(:class:`VideoClips`) and ``_writer`` (H.264 files for the bundled videos).
+reads), ``_frames`` (``read_video``, ``sliding_clips``), ``_clips``
+(``VideoClips``) and ``_writer`` (H.264 files for the bundled videos).
 """
 
 from ._clips import VideoClips
