@@ -53,6 +53,7 @@ def test_video_clips_crop_keeps_the_aspect_ratio(three_sizes):
     scaled = read_video(three_sizes[1], size=16)
     assert scaled.shape[1:3] == (16, 27)
     np.testing.assert_array_equal(clips[0], scaled[:, :, 5:21])
+    assert repr(clips).endswith("size=(16, 16), crop=True): 1 clips of 16x16")
     stretched = VideoClips(three_sizes[1], 20, size=(16, 16))
     assert stretched.shape == clips.shape and not np.array_equal(stretched[0], clips[0])
     # a file of the asked aspect ratio is the same either way
@@ -116,13 +117,17 @@ def test_the_winner_and_its_margins_are_said():
     assert "within the spread of their scores over folds (0.100)" in _winner(
         close, CHANCE, "R^2"
     )
+    worse = [_row("ridge", "Ridge", -0.05)]
+    assert _winner(worse, CHANCE, "R^2") == (
+        "best: Ridge, -0.050 R^2: 0.040 below chance (the training mean)"
+    )
 
 
 def test_compare_prints_the_best_row_and_the_winner(capsys, tmp_path):
     args = ["--data", "moving-digits", "--n-samples", "24", "--n-frames", "3"]
-    args += ["--frame-size", "12", "--cv", "2", "--models", "ridge"]
+    args += ["--frame-size", "12x16", "--cv", "2", "--models", "ridge"]
     status, out, _ = _run(capsys, *args, "--out", str(tmp_path), "--no-progress")
-    assert status == 0
+    assert status == 0 and "X (24, 3, 12, 16, 1)" in out  # HxW for bundled data
     ridge = next(line for line in out.splitlines() if line.startswith("FrameFlat"))
     assert ridge.endswith("<- best")
     chance = next(line for line in out.splitlines() if line.startswith("chance"))

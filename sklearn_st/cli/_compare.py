@@ -49,9 +49,10 @@ def _winner(report, chance, metric):
     runner-up, with a word where the folds' spread cannot tell them apart."""
     ranked = sorted(report, key=lambda row: -row["score_mean"])
     best = ranked[0]
+    over = best["score_mean"] - chance["score_mean"]
     text = (
-        f"best: {best['name']}, {best['score_mean']:.3f} {metric}: "
-        f"{best['score_mean'] - chance['score_mean']:.3f} above {chance['name']}"
+        f"best: {best['name']}, {best['score_mean']:.3f} {metric}: {abs(over):.3f} "
+        f"{'above' if over > 0 else 'below'} {chance['name']}"
     )
     if len(ranked) > 1:
         runner = ranked[1]

@@ -266,8 +266,9 @@ class VideoClips:
         files = repr(self.paths[0]) if len(self.paths) == 1 else self.paths
         if len(self.paths) > 3:
             files = f"[{self.paths[0]!r}, ... {len(self.paths)} files]"
+        crop = ", crop=True" if self.crop else ""
         return (
             f"VideoClips({files}, n_frames={self.n_frames}, stride={self.stride}, "
-            f"step={self.step}, size={self.size!r}): {len(self)} clips of "
+            f"step={self.step}, size={self.size!r}{crop}): {len(self)} clips of "
             f"{self.frame_size[0]}x{self.frame_size[1]}"
         )
