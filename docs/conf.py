@@ -1,6 +1,7 @@
 """Sphinx configuration of sklearn_st's documentation (built offline: nothing is
 fetched, so no intersphinx; references to our own objects must resolve)."""
 
+import os
 from importlib.metadata import version as _version
 
 project = "sklearn_st"
@@ -65,6 +66,9 @@ sphinx_gallery_conf = {
     # run at build time: the examples under a minute (the others are shown with
     # the output recorded in their last cell)
     "filename_pattern": r"/(plot_|read_video)",
+    # SKLEARN_ST_DOCS_RUN_EXAMPLES=0 builds the pages without running them (CI,
+    # whose test suite runs every example already, smaller)
+    "plot_gallery": os.environ.get("SKLEARN_ST_DOCS_RUN_EXAMPLES", "1") != "0",
     "download_all_examples": False,
     "remove_config_comments": True,
     "matplotlib_animations": False,

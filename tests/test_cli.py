@@ -34,7 +34,10 @@ def test_compare_reads_videos_of_different_sizes_at_one_and_says_how(
     status, out, _ = _run(capsys, *args, "--frame-size", "16")
     assert status == 0
     # at side 16 the shapes are 16x16, 16x27 and 16x16: the common one wins
-    assert "the videos' frames differ in shape (video0.mp4 32x32, video1.mp4 " in out
+    assert (
+        "the videos' frames differ in shape (32x32: video0.mp4 and 1 more, 24x40: "
+        "video1.mp4); all are read at 16x16" in out
+    )
     assert "all are read at 16x16, the shape most of them have" in out
     assert "uint8" in out and "X (27, 4, 16, 16, 3)" in out
     # HEIGHTxWIDTH (or HEIGHT,WIDTH) reads every video so, said by the shape alone

@@ -128,8 +128,13 @@ def _frame_size(paths, frame_size):
     if len(set(shapes)) == 1:
         return frame_size, False
     common = max(shapes, key=shapes.count)  # the first of the most common
+    files = {}  # each shape the files have: their names
+    for index in indexes:
+        files.setdefault((index.height, index.width), []).append(Path(index.path).name)
     listed = ", ".join(
-        f"{Path(index.path).name} {index.height}x{index.width}" for index in indexes
+        f"{h}x{w}: {names[0]}"
+        + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+        for (h, w), names in files.items()
     )
     print(
         f"--video: the videos' frames differ in shape ({listed}); all are read at "
