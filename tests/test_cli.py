@@ -59,6 +59,12 @@ def test_video_clips_crop_keeps_the_aspect_ratio(three_sizes):
     assert repr(clips).endswith("size=(16, 16), crop=True): 1 clips of 16x16")
     stretched = VideoClips(three_sizes[1], 20, size=(16, 16))
     assert stretched.shape == clips.shape and not np.array_equal(stretched[0], clips[0])
+    # an int size: the shape most files have at that side, the others cut to it
+    common = VideoClips(three_sizes, 20, size=16, crop=True)
+    assert common.frame_size == (16, 16)
+    np.testing.assert_array_equal(common[1], scaled[:, :, 5:21])
+    with pytest.raises(ValueError, match="differ in size"):
+        VideoClips(three_sizes, 20, size=16)  # without crop: refused as before
     # a file of the asked aspect ratio is the same either way
     square = VideoClips(three_sizes[0], 20, size=(16, 16), crop=True)
     np.testing.assert_array_equal(square[0], read_video(three_sizes[0], size=16))

@@ -86,8 +86,14 @@ class Data(NamedTuple):
 
 
 def _video_clips(args, fail):
-    """The clips of ``args.video``, or a call to ``fail`` naming a bad file: all
-    read at one frame size (see :func:`_frame_size`)."""
+    """The clips of ``args.video``, or a call to ``fail`` naming a bad file.
+
+    ``--frame-size`` SIDE scales each video's shorter side to it keeping its
+    aspect ratio; where the videos' shapes then differ, all are read at the shape
+    most of them have, each scaled to cover it and cut to its middle, so that no
+    frame is distorted (``VideoClips``' ``crop``), and the choice is printed.
+    HEIGHTxWIDTH reads every video so.
+    """
     try:
         from ..video import VideoClips
 
@@ -95,39 +101,30 @@ def _video_clips(args, fail):
         stride = args.stride or max(1, n_frames // 2)
         # a forecast across a cut to another shot is no forecast of the video
         cuts = args.command == "forecast" and not args.keep_scene_cuts
-        size, crop = _frame_size(args.video, args.frame_size)
-        return VideoClips(
+        clips = VideoClips(
             args.video,
             n_frames,
             stride=stride,
-            size=size,
-            crop=crop,
+            size=args.frame_size,
+            crop=True,
             drop_scene_cuts=cuts,
         )
     except (ImportError, OSError, ValueError) as exc:
         message = str(exc).replace("use n_frames=", "use --n-frames ")
         fail(f"--video: {message}")
+    if isinstance(args.frame_size, int):
+        _say_common_shape(clips, args.frame_size)
+    return clips
 
 
-def _frame_size(paths, frame_size):
-    """The ``size`` and ``crop`` to read the videos ``paths`` at for
-    ``--frame-size`` (a side or ``(height, width)``), said where a choice was made.
-
-    A side scales each video's shorter side to it keeping its aspect ratio; where
-    the videos' shapes then differ, all are read at the shape most of them have
-    (the first video's on a tie), each scaled to cover it and cut to its middle,
-    so that no frame is distorted. ``(height, width)`` reads every video so.
-    """
+def _say_common_shape(clips, side):
+    """Print the shape the videos are read at where their shapes at ``side``
+    differ, naming each shape they have."""
     from ..video._decoder import Geometry
-    from ..video._index import index_video
 
-    if not isinstance(frame_size, int):
-        return tuple(frame_size), True
-    indexes = [index_video(path) for path in paths]
-    shapes = [Geometry.of(index, frame_size).size for index in indexes]
-    if len(set(shapes)) == 1:
-        return frame_size, False
-    common = max(shapes, key=shapes.count)  # the first of the most common
+    indexes = clips._indexes  # what opening the clips read of each file
+    if len({Geometry.of(index, side).size for index in indexes}) == 1:
+        return
     files = {}  # each shape the files have: their names
     for index in indexes:
         files.setdefault((index.height, index.width), []).append(Path(index.path).name)
@@ -136,13 +133,13 @@ def _frame_size(paths, frame_size):
         + (f" and {len(names) - 1} more" if len(names) > 1 else "")
         for (h, w), names in files.items()
     )
+    height, width = clips.frame_size
     print(
         f"--video: the videos' frames differ in shape ({listed}); all are read at "
-        f"{common[0]}x{common[1]}, the shape most of them have at --frame-size "
-        f"{frame_size}, each scaled to cover it and cut to its middle (aspect "
+        f"{height}x{width}, the shape most of them have at --frame-size "
+        f"{side}, each scaled to cover it and cut to its middle (aspect "
         "ratio kept); --frame-size HxW chooses another size"
     )
-    return common, True
 
 
 def load(args, fail, *, with_y=True):

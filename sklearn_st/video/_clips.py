@@ -4,6 +4,7 @@ start time of each clip for splits that keep a recording's overlapping clips
 apart."""
 
 import copy
+import numbers
 import os
 
 import numpy as np
@@ -52,7 +53,10 @@ class VideoClips:
     crop : bool, default=False
         With ``size=(height, width)``: keep each file's aspect ratio and cut
         the middle of its frames to that size, as in :func:`read_video`, so
-        that files of different shapes are read at one size undistorted.
+        that files of different shapes are read at one size undistorted. With
+        an int ``size``: where the files' shapes at that shorter side differ,
+        read them all at the shape most of them have (the first file's on a
+        tie), each cut so.
     drop_scene_cuts : bool, default=False
         Leave out clips that span a scene cut: a pair of consecutive frames
         whose 32x32 grey thumbnails differ by more than ``scene_threshold`` on
@@ -140,6 +144,10 @@ class VideoClips:
         self.cache_bytes = int(cache_bytes)
         self._indexes = [index_video(path) for path in self.paths]
         self._geometries = [Geometry.of(i, size, crop) for i in self._indexes]
+        shapes = [g.size for g in self._geometries]
+        if crop and isinstance(size, numbers.Integral) and len(set(shapes)) > 1:
+            common = max(shapes, key=shapes.count)  # the first of the most common
+            self._geometries = [Geometry.of(i, common, True) for i in self._indexes]
         sizes = {g.size for g in self._geometries}
         if len(sizes) > 1:
             listed = ", ".join(
