@@ -156,6 +156,42 @@ def test_convlstm_cell_matches_the_reference_loop(
         torch.testing.assert_close(g, e)
 
 
+@pytest.mark.parametrize("in_channels", [1, 3, 9])
+def test_convlstm_cell_on_feature_sequences_is_pytorchs_lstm(in_channels, monkeypatch):
+    # 1x1 frames under a 1x1 kernel: one call of torch.lstm, the reference's
+    # values and gradients, from zeros and from a given state
+    torch.manual_seed(0)
+    cell = ConvLSTMCell(in_channels=in_channels, filters=4, kernel_size=1).double()
+    x = torch.randn(3, 5, in_channels, 1, 1, dtype=torch.double, requires_grad=True)
+    calls = []
+    lstm = torch.lstm
+    monkeypatch.setattr(torch, "lstm", lambda *a: calls.append(1) or lstm(*a))
+    got = cell.sequence(x)
+    assert calls == [1]
+    expected = _reference_sequence(cell, x, "same")
+    torch.testing.assert_close(got, expected)
+    weights = torch.randn_like(expected)
+    params = [x, *cell.parameters()]
+    grads = torch.autograd.grad((expected * weights).sum(), params)
+    got_grads = torch.autograd.grad((got * weights).sum(), params)
+    for g, e in zip(got_grads, grads, strict=True):
+        torch.testing.assert_close(g, e)
+    # going on from a state: the steps after the first three, given their state
+    state = cell.sequence(x[:, :3], return_state=True)
+    h, c = cell.sequence(x[:, 3:], state=state, return_state=True)
+    torch.testing.assert_close(h, expected[:, -1])
+    with force_path("batched"):  # the step-by-step computation's cell state
+        _, c_steps = cell.sequence(x, return_state=True)
+    torch.testing.assert_close(c, c_steps)
+    # recurrent dropout in training needs the steps; so does autocast
+    calls.clear()
+    cell.train()
+    cell.sequence(x, recurrent_dropout=0.5)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        cell.float().sequence(x.detach().float())
+    assert calls == []
+
+
 def test_convlstm_cell_single_step_api():
     torch.manual_seed(0)
     cell = ConvLSTMCell(in_channels=2, filters=3).double()
