@@ -4,72 +4,16 @@ ends with, bit for bit (float32, CPU); a checkpoint of another fit is refused;
 a directory holds one checkpoint per fit (GridSearchCV); partial_fit goes on from
 it."""
 
-import json
+import io
+import multiprocessing
 import os
 import signal
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
-from fast import fast
+from fast import fast, fit_data
 from sklearn.model_selection import GridSearchCV
 
-#: a child process: fits one model on fixed data, with ``checkpoint`` when given,
-#: killing itself (SIGKILL) at ``kill`` = (event, count) when given, and saves the
-#: final weights; one thread, as every child, so that their sums agree
-CHILD = textwrap.dedent(
-    """
-    import json, os, signal, sys
-    import torch
-    torch.set_num_threads(1)
-    import numpy as np
-    import skorch
-    sys.path.insert(0, {tests!r})
-    from fast import fast, fit_data
-
-    name, checkpoint, kill, out = json.loads(sys.argv[1])
-    counts = {{"epoch": 0, "batch": 0, "save": 0}}
-
-    def tick(event):
-        counts[event] += 1
-        if kill and kill[0] == event and counts[event] == kill[1]:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    class Killer(skorch.callbacks.Callback):
-        def on_batch_end(self, net, **kwargs):
-            tick("batch")
-
-        def on_epoch_end(self, net, **kwargs):
-            tick("epoch")
-
-    from sklearn_st._facade import _checkpoint
-    save = torch.save
-
-    def killing_save(state, f):
-        # a kill in the middle of writing: half the bytes in the temporary file
-        if kill and kill[0] == "save" and counts["save"] + 1 == kill[1]:
-            import io
-            buffer = io.BytesIO()
-            save(state, buffer)
-            f.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-            f.flush()
-        tick("save")
-        save(state, f)
-
-    _checkpoint.torch.save = killing_save
-    params = {params}[name]
-    model = fast(name, checkpoint=checkpoint, callbacks=[Killer()], **params)
-    X = np.random.RandomState(0).randint(0, 256, (24, 6, 6, 6, 1)).astype(np.uint8)
-    X, y = fit_data(model, X)
-    if name == "CNNFeatureExtractor":
-        y = None
-    model.fit(X, y)
-    weights = model.net_.module_.state_dict()
-    np.savez(out, **{{k: v.numpy() for k, v in weights.items()}})
-    """
-)
 #: each class with what exercises its state: early stopping's count and best
 #: weights, the forecaster's kept start, a supervised feature extractor
 PARAMS = {
@@ -86,14 +30,74 @@ PARAMS = {
 }
 
 
-def _run(tmp_path, name, checkpoint, kill, out):
-    script = tmp_path / "child.py"
-    tests = os.path.dirname(__file__)
-    script.write_text(CHILD.format(tests=tests, params=repr(PARAMS)))
-    args = json.dumps([name, checkpoint, kill, str(out)])
-    return subprocess.run(
-        [sys.executable, str(script), args], capture_output=True, text=True
-    )
+def _child(name, checkpoint, kill, out):
+    """A child process's work: fit one model on fixed data, with ``checkpoint``
+    when given, killing itself (SIGKILL) at ``kill`` = (event, count) when given,
+    and save the final weights in ``out``; on one thread, as every child, so that
+    their sums agree."""
+    import skorch
+    import torch
+
+    from sklearn_st._facade import _checkpoint
+
+    torch.set_num_threads(1)
+    counts = {"epoch": 0, "batch": 0, "save": 0}
+
+    def tick(event):
+        counts[event] += 1
+        if kill and kill[0] == event and counts[event] == kill[1]:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    class Killer(skorch.callbacks.Callback):
+        def on_batch_end(self, net, **kwargs):
+            tick("batch")
+
+        def on_epoch_end(self, net, **kwargs):
+            tick("epoch")
+
+    save = torch.save
+
+    def killing_save(state, f):
+        # a kill in the middle of writing: half the bytes in the temporary file
+        if kill and kill[0] == "save" and counts["save"] + 1 == kill[1]:
+            buffer = io.BytesIO()
+            save(state, buffer)
+            f.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+            f.flush()
+        tick("save")
+        save(state, f)
+
+    _checkpoint.torch.save = killing_save
+    model = fast(name, checkpoint=checkpoint, callbacks=[Killer()], **PARAMS[name])
+    X = np.random.RandomState(0).randint(0, 256, (24, 6, 6, 6, 1)).astype(np.uint8)
+    X, y = fit_data(model, X)
+    if name == "CNNFeatureExtractor":
+        y = None
+    model.fit(X, y)
+    weights = model.net_.module_.state_dict()
+    np.savez(out, **{k: v.numpy() for k, v in weights.items()})
+
+
+#: children forked from the test's process start without importing anything
+#: again (a fresh interpreter spends seconds importing torch); spawned where
+#: the platform cannot fork
+_CONTEXT = multiprocessing.get_context(
+    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+)
+
+
+def _run(name, checkpoint, kill, out):
+    """Run :func:`_child` in a child process; its exit code (negative: the
+    signal that ended it). What it writes to stderr shows in the test's output."""
+    # what a fit imports on first use (torch's optimizers import its compiler,
+    # seconds), imported once here rather than in every child
+    import skorch  # noqa: F401
+    import torch._dynamo  # noqa: F401
+
+    child = _CONTEXT.Process(target=_child, args=(name, checkpoint, kill, str(out)))
+    child.start()
+    child.join()
+    return child.exitcode
 
 
 _UNINTERRUPTED = {}
@@ -104,8 +108,7 @@ def _uninterrupted(tmp_path, name):
     (a child process each, as the killed and resumed fits run)."""
     if name not in _UNINTERRUPTED:
         out = tmp_path / "whole.npz"
-        done = _run(tmp_path, name, None, None, out)
-        assert done.returncode == 0, done.stderr
+        assert _run(name, None, None, out) == 0
         _UNINTERRUPTED[name] = _weights(out)
     return _UNINTERRUPTED[name]
 
@@ -133,11 +136,9 @@ def test_a_killed_fit_resumes_to_the_weights_of_an_uninterrupted_one(
     if name == "ConvLSTMForecaster":
         pytest.importorskip("cv2")
     checkpoint = str(tmp_path / "fit.ckpt")
-    killed = _run(tmp_path, name, checkpoint, kill, tmp_path / "never.npz")
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _run(name, checkpoint, kill, tmp_path / "never.npz") == -signal.SIGKILL
     assert os.path.exists(checkpoint)  # the last whole epoch's
-    resumed = _run(tmp_path, name, checkpoint, None, tmp_path / "resumed.npz")
-    assert resumed.returncode == 0, resumed.stderr
+    assert _run(name, checkpoint, None, tmp_path / "resumed.npz") == 0
     assert not os.path.exists(checkpoint)  # removed when the fit ended
     whole, again = _uninterrupted(tmp_path, name), _weights(tmp_path / "resumed.npz")
     assert whole.keys() == again.keys()
