@@ -5,13 +5,13 @@ a directory holds one checkpoint per fit (GridSearchCV); partial_fit goes on fro
 it."""
 
 import io
-import multiprocessing
 import os
 import signal
 
 import numpy as np
 import pytest
 from fast import fast, fit_data
+from forked import run_forked
 from sklearn.model_selection import GridSearchCV
 
 #: each class with what exercises its state: early stopping's count and best
@@ -78,26 +78,10 @@ def _child(name, checkpoint, kill, out):
     np.savez(out, **{k: v.numpy() for k, v in weights.items()})
 
 
-#: children forked from the test's process start without importing anything
-#: again (a fresh interpreter spends seconds importing torch); spawned where
-#: the platform cannot fork
-_CONTEXT = multiprocessing.get_context(
-    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-)
-
-
 def _run(name, checkpoint, kill, out):
     """Run :func:`_child` in a child process; its exit code (negative: the
-    signal that ended it). What it writes to stderr shows in the test's output."""
-    # what a fit imports on first use (torch's optimizers import its compiler,
-    # seconds), imported once here rather than in every child
-    import skorch  # noqa: F401
-    import torch._dynamo  # noqa: F401
-
-    child = _CONTEXT.Process(target=_child, args=(name, checkpoint, kill, str(out)))
-    child.start()
-    child.join()
-    return child.exitcode
+    signal that ended it)."""
+    return run_forked(_child, name, checkpoint, kill, str(out))
 
 
 _UNINTERRUPTED = {}

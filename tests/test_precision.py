@@ -11,6 +11,7 @@ from fast import NET_CLASSES, fast, fit_data, output
 from sklearn.base import is_classifier
 from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
 from test_nn import _reference_sequence
 
 from sklearn_st import CNNFeatureExtractor, ConvLSTMRegressor, FrameFlattener
@@ -185,17 +186,20 @@ def test_bfloat16_extractor_features_score_within_002_of_float32():
     assert abs(scores[1] - scores[0]) <= 0.02, scores
 
 
-def test_check_estimator_passes_in_bfloat16():
-    from sklearn.utils.estimator_checks import check_estimator
+# check_regressors_train wants R^2 > 0.5 on its 200 samples: defaults but for one
+# batch of them a step at a larger lr (the defaults pass too, in 4.4 times the time)
+_BFLOAT16 = ConvLSTMRegressor(
+    precision="bfloat16", batch_size=200, lr=2e-2, random_state=0
+)
 
-    # check_regressors_train wants R^2 > 0.5 on its 200 samples: defaults but for
-    # one batch of them a step at a larger lr (the defaults pass too, in 4.4
-    # times the time)
-    model = ConvLSTMRegressor(
-        precision="bfloat16", batch_size=200, lr=2e-2, random_state=0
-    )
+
+# every check a test of its own, so that the test workers share them
+@parametrize_with_checks(
+    [_BFLOAT16], expected_failed_checks=lambda e: e._expected_failed_checks
+)
+def test_check_estimator_passes_in_bfloat16(estimator, check):
     # what the nets declare they cannot pass (test_common.py), nothing more
-    check_estimator(model, expected_failed_checks=model._expected_failed_checks)
+    check(estimator)
 
 
 def test_bfloat16_model_round_trips(clips):
