@@ -30,9 +30,8 @@ straightforward loop that convolves ``cat([x_t, h_{t-1}])`` every step):
   channels one convolution over ``[x_t, h_{t-1}]`` does both parts.
 - The first step has ``h_0 = 0`` and skips the recurrent convolution.
 - On feature sequences (1x1 frames, where the kernel is 1x1) the cell is an LSTM,
-  computed by one call of PyTorch's fused LSTM in full precision: a default
-  ``ConvLSTMRegressor`` fit on 200 sequences of 10 steps took 9.5 s step by step
-  and 3.8 s so (AMD EPYC, one thread).
+  computed by one call of PyTorch's fused LSTM in full precision, unless a path is
+  forced (``benchmarks/bench_feature_sequences.py`` measures the two).
 - The gate nonlinearities and the state update are one autograd function with a
   hand-written backward that works in place: the sigmoid overwrites the gate
   pre-activations, and the backward writes the gate gradients into one buffer.
@@ -79,7 +78,8 @@ _forced_path = None
 @contextlib.contextmanager
 def force_path(path):
     """Run every ConvLSTM in the block on ``path``, ``'fused'`` or ``'batched'``
-    (None: each picks its own), whatever the device."""
+    (None: each picks its own: PyTorch's LSTM on feature sequences, the fused path
+    elsewhere), whatever the device and input."""
     global _forced_path
     if path is not None and path not in _PATHS:
         raise ValueError(f"path must be one of {_PATHS} or None, got {path!r}")
@@ -386,7 +386,8 @@ class ConvLSTMCell(nn.Module):
         and c."""
         if _path() == "batched":
             return self._batched_run(x, state, recurrent_dropout)
-        if self._is_lstm(x) and not (self.training and recurrent_dropout > 0):
+        dropout = self.training and recurrent_dropout > 0
+        if _forced_path is None and self._is_lstm(x) and not dropout:
             return self._lstm_run(x, state)
         w_x, w_h, bias = self._gate_weights()
         low_precision = torch.is_autocast_enabled(x.device.type)
