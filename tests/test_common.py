@@ -1,5 +1,6 @@
 """scikit-learn's own conformance checks on every public estimator."""
 
+import functools
 import inspect
 import re
 import subprocess
@@ -8,10 +9,14 @@ import sys
 import numpy as np
 import pytest
 from fast import FAST, NET_CLASSES, PLAIN_CLASSES, fast, output, targets
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils import get_tags
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_classifiers_train,
+    check_regressors_train,
+    parametrize_with_checks,
+)
 
 import sklearn_st
 
@@ -47,9 +52,37 @@ def _expected_failed_checks(estimator):
     return getattr(estimator, "_expected_failed_checks", {})
 
 
+def _check_params(estimator, check):
+    """Parameters a check runs with, as scikit-learn's own common tests set some
+    per check (PER_ESTIMATOR_CHECK_PARAMS): the checks that fit nets only to
+    compare input containers (data not an array) with 5 epochs, and the
+    classifiers' learning check repeated on read-only memmaps with 20; the
+    learning checks themselves run every default."""
+    if "max_epochs" not in estimator.get_params():
+        return {}
+    name = getattr(check, "func", check).__name__
+    if name.endswith("data_not_an_array"):
+        return {"max_epochs": 5}
+    if name == "check_classifiers_train" and check.keywords.get("readonly_memmap"):
+        return {"max_epochs": 20}
+    return {}
+
+
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
+    params = _check_params(estimator, check)
+    check(clone(estimator).set_params(**params) if params else estimator)
+
+
+def test_common_learning_checks_run_the_defaults():
+    # the first of each learning check's runs, on plain arrays, sees every default
+    for estimator in ESTIMATORS:
+        for check in (check_classifiers_train, check_regressors_train):
+            assert _check_params(estimator, functools.partial(check)) == {}
+            assert (
+                _check_params(estimator, functools.partial(check, X_dtype="float32"))
+                == {}
+            )
 
 
 def test_common_declares_only_the_sample_weight_equivalence_check():

@@ -30,8 +30,8 @@ straightforward loop that convolves ``cat([x_t, h_{t-1}])`` every step):
   channels one convolution over ``[x_t, h_{t-1}]`` does both parts.
 - The first step has ``h_0 = 0`` and skips the recurrent convolution.
 - On feature sequences (1x1 frames, where the kernel is 1x1) the cell is an LSTM,
-  computed by one call of PyTorch's fused LSTM in full precision, unless a path is
-  forced (``benchmarks/bench_feature_sequences.py`` measures the two).
+  computed on the CPU by one call of PyTorch's fused LSTM in full precision,
+  unless a path is forced (``benchmarks/bench_feature_sequences.py`` measures the two).
 - The gate nonlinearities and the state update are one autograd function with a
   hand-written backward that works in place: the sigmoid overwrites the gate
   pre-activations, and the backward writes the gate gradients into one buffer.
@@ -456,13 +456,15 @@ class ConvLSTMCell(nn.Module):
 
     def _is_lstm(self, x):
         """Whether this input makes the cell an LSTM that PyTorch's own fused
-        kernel computes: 1x1 frames (feature sequences) under a 1x1 kernel, in
-        full precision (under autocast the cell state stays in float32, which the
-        fused kernel does not), outside an export (ONNX graphs keep the cell's
-        operations)."""
+        kernel computes: 1x1 frames (feature sequences) under a 1x1 kernel, on
+        the CPU (where it is measured; cuDNN's LSTM wants its weights in one
+        buffer), in full precision (under autocast the cell state stays in
+        float32, which the fused kernel does not), outside an export (ONNX graphs
+        keep the cell's operations)."""
         return (
             self.kernel_size == 1
             and x.shape[-2:] == (1, 1)
+            and x.device.type == "cpu"
             and not torch.is_autocast_enabled(x.device.type)
             and not torch.onnx.is_in_onnx_export()
             and not torch.compiler.is_exporting()
