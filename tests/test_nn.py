@@ -111,6 +111,16 @@ def _reference_sequence(cell, x, padding, stride=1):
     return torch.stack(hidden, dim=1)
 
 
+def _assert_same_gradients(got, expected, params):
+    """``got`` and ``expected`` give ``params`` the same gradients (of a random
+    weighting of their elements)."""
+    weights = torch.randn_like(expected)
+    grads = torch.autograd.grad((expected * weights).sum(), params)
+    got_grads = torch.autograd.grad((got * weights).sum(), params)
+    for g, e in zip(got_grads, grads, strict=True):
+        torch.testing.assert_close(g, e)
+
+
 @pytest.mark.parametrize(
     "in_channels, kernel_size, padding, strides",
     [
@@ -148,12 +158,7 @@ def test_convlstm_cell_matches_the_reference_loop(
         with torch.no_grad():
             torch.testing.assert_close(cell.sequence(x), expected)
 
-    weights = torch.randn_like(expected)
-    params = [x, *cell.parameters()]
-    grads = torch.autograd.grad((expected * weights).sum(), params)
-    got_grads = torch.autograd.grad((got * weights).sum(), params)
-    for g, e in zip(got_grads, grads, strict=True):
-        torch.testing.assert_close(g, e)
+    _assert_same_gradients(got, expected, [x, *cell.parameters()])
 
 
 @pytest.mark.parametrize("in_channels", [1, 3, 9])
@@ -170,12 +175,7 @@ def test_convlstm_cell_on_feature_sequences_is_pytorchs_lstm(in_channels, monkey
     assert calls == [1]
     expected = _reference_sequence(cell, x, "same")
     torch.testing.assert_close(got, expected)
-    weights = torch.randn_like(expected)
-    params = [x, *cell.parameters()]
-    grads = torch.autograd.grad((expected * weights).sum(), params)
-    got_grads = torch.autograd.grad((got * weights).sum(), params)
-    for g, e in zip(got_grads, grads, strict=True):
-        torch.testing.assert_close(g, e)
+    _assert_same_gradients(got, expected, [x, *cell.parameters()])
     # going on from a state: the steps after the first three, given their state
     state = cell.sequence(x[:, :3], return_state=True)
     h, c = cell.sequence(x[:, 3:], state=state, return_state=True)

@@ -10,7 +10,6 @@ import re
 import runpy
 import subprocess
 import sys
-import traceback
 from pathlib import Path
 
 import pytest
@@ -72,14 +71,9 @@ def _run_script(script):
     sys.stdout = open(1, "w", closefd=False)
     sys.stderr = open(2, "w", closefd=False)
     sys.argv = [str(script)]
-    try:
-        runpy.run_path(str(script), run_name="__main__")
-    except BaseException:
-        traceback.print_exc()
-        raise
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+    # an exception: multiprocessing prints it to sys.stderr, flushes both streams
+    # and exits with 1
+    runpy.run_path(str(script), run_name="__main__")
 
 
 # marker of each snippet: the test below that runs it

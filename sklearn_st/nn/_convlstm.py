@@ -386,8 +386,7 @@ class ConvLSTMCell(nn.Module):
         and c."""
         if _path() == "batched":
             return self._batched_run(x, state, recurrent_dropout)
-        dropout = self.training and recurrent_dropout > 0
-        if _forced_path is None and self._is_lstm(x) and not dropout:
+        if self._is_lstm(x, recurrent_dropout):
             return self._lstm_run(x, state)
         w_x, w_h, bias = self._gate_weights()
         low_precision = torch.is_autocast_enabled(x.device.type)
@@ -454,15 +453,18 @@ class ConvLSTMCell(nn.Module):
             hidden.append(h)
         return hidden, h, c
 
-    def _is_lstm(self, x):
+    def _is_lstm(self, x, recurrent_dropout):
         """Whether this input makes the cell an LSTM that PyTorch's own fused
         kernel computes: 1x1 frames (feature sequences) under a 1x1 kernel, on
         the CPU (where it is measured; cuDNN's LSTM wants its weights in one
         buffer), in full precision (under autocast the cell state stays in
-        float32, which the fused kernel does not), outside an export (ONNX graphs
-        keep the cell's operations)."""
+        float32, which the fused kernel does not), without recurrent dropout in
+        training (a mask on h), with no path forced, outside an export (ONNX
+        graphs keep the cell's operations)."""
         return (
-            self.kernel_size == 1
+            _forced_path is None
+            and not (self.training and recurrent_dropout > 0)
+            and self.kernel_size == 1
             and x.shape[-2:] == (1, 1)
             and x.device.type == "cpu"
             and not torch.is_autocast_enabled(x.device.type)
